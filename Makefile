@@ -1,0 +1,94 @@
+# frs: French full-text search over Xapian.  Non-recursive make.
+#   make                 build build/indexer and build/query (installed as frs-indexer, frs-query)
+#   make check           unit tests (cmocka) and end-to-end tests
+#   make SAN=1 check     the same under AddressSanitizer + UBSan (in build-san/)
+#   make install         PREFIX=/usr/local DESTDIR=
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+
+ifeq ($(SAN),1)
+B ?= build-san
+SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+else
+B ?= build
+SANFLAGS =
+endif
+
+CC ?= cc
+CXX ?= c++
+OPT ?= -O2 -g
+PKGS = xapian-core libutf8proc jansson
+CPPFLAGS += -Icommon
+CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) -Wall -Wextra -Werror \
+	-Wstrict-prototypes -Wmissing-prototypes -Wshadow $(SANFLAGS) \
+	$(shell pkg-config --cflags libutf8proc jansson)
+CXXFLAGS += -std=c++17 $(OPT) -Wall -Wextra -Werror $(SANFLAGS) \
+	$(shell pkg-config --cflags xapian-core)
+STEMMER_LIBS ?= $(shell pkg-config --libs libstemmer 2>/dev/null || echo -lstemmer)
+LIBS = $(shell pkg-config --libs $(PKGS)) $(STEMMER_LIBS) -lm
+LDFLAGS += $(SANFLAGS)
+CMOCKA_LIBS = $(shell pkg-config --libs cmocka)
+
+COMMON_C = common/status.c common/utf8.c common/analyzer.c common/stopwords.c \
+	common/qtree.c common/bm25.c common/passage.c common/docdata.c \
+	common/buf.c common/hash.c
+COMMON_CXX = common/xdb.cc
+INDEXER_C = indexer/ingest.c indexer/indexer.c
+QUERY_C = query/qparse.c query/highlight.c query/search.c query/output.c
+
+COMMON_O = $(COMMON_C:%.c=$(B)/obj/%.o) $(COMMON_CXX:%.cc=$(B)/obj/%.o)
+INDEXER_O = $(INDEXER_C:%.c=$(B)/obj/%.o)
+QUERY_O = $(QUERY_C:%.c=$(B)/obj/%.o)
+
+COMMON_TESTS = utf8 analyzer qtree bm25 passage docdata xdb hash buf
+APP_TESTS = ingest qparse highlight search
+UNIT_BINS = $(COMMON_TESTS:%=$(B)/tests/test_%) $(APP_TESTS:%=$(B)/tests/test_%)
+
+all: $(B)/indexer $(B)/query
+
+$(B)/indexer: $(B)/obj/indexer/main.o $(INDEXER_O) $(COMMON_O)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/query: $(B)/obj/query/main.o $(QUERY_O) $(COMMON_O)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/obj/%.o: %.cc
+	@mkdir -p $(dir $@)
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -MMD -MP -c -o $@ $<
+
+$(COMMON_TESTS:%=$(B)/tests/test_%): $(B)/tests/test_%: $(B)/obj/tests/test_%.o $(COMMON_O)
+	@mkdir -p $(dir $@)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS) $(CMOCKA_LIBS)
+
+$(APP_TESTS:%=$(B)/tests/test_%): $(B)/tests/test_%: $(B)/obj/tests/test_%.o $(INDEXER_O) $(QUERY_O) $(COMMON_O)
+	@mkdir -p $(dir $@)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS) $(CMOCKA_LIBS)
+
+$(B)/obj/tests/%.o: CPPFLAGS += -Iindexer -Iquery
+
+check: all $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+	@tests/cli/run.sh $(B)
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(B)/indexer $(DESTDIR)$(BINDIR)/frs-indexer
+	install -m 755 $(B)/query $(DESTDIR)$(BINDIR)/frs-query
+	install -m 644 docs/frs-indexer.1 docs/frs-query.1 $(DESTDIR)$(MANDIR)/man1/
+
+demo: all
+	@tests/demo.sh $(B)
+
+clean:
+	rm -rf build build-san
+
+.PHONY: all check install clean demo
+.SECONDARY:
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT
+ * status.c: text for frs_status_t codes.
+ */
+#include "frs.h"
+
+const char *frs_strerror(frs_status_t rc)
+{
+    switch (rc) {
+    case FRS_OK: return "success";
+    case FRS_ENOMEM: return "out of memory";
+    case FRS_EINVAL: return "invalid argument";
+    case FRS_EIO: return "input/output error";
+    case FRS_ENOTFOUND: return "not found";
+    case FRS_ELOCKED: return "database is locked by another writer";
+    case FRS_EMODIFIED: return "database was modified during the search";
+    case FRS_ECORRUPT: return "database is corrupt";
+    case FRS_EVERSION: return "incompatible database schema";
+    case FRS_EXAPIAN: return "Xapian error";
+    case FRS_EINTERNAL: return "internal error";
+    }
+    return "unknown status";
+}

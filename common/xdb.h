@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: MIT
+ * xdb.h: the project's thin C binding over libxapian.  xdb.cc is the only C++
+ * file in the project; no C++ exception ever leaves it.  Every function
+ * returns an frs_status_t; the detailed message of the last failure stays on
+ * the handle (frs_xdb_errmsg / frs_xr_errmsg) until the next call on it.
+ * Functions that create a handle take char **errmsg instead, which receives a
+ * malloc'd message the caller frees (or NULL).
+ *
+ * Two handles: frs_xdb_t writes one database; frs_xr_t reads one database or
+ * a stub database (several shards).  frs_xdoc_t is a document being built.
+ *
+ * Ownership: char * OUT values are malloc'd and owned by the caller;
+ * const char * values handed to callbacks are borrowed for that callback.
+ */
+#ifndef FRS_XDB_H
+#define FRS_XDB_H
+
+#include <stddef.h>
+#include "frs.h"
+#include "qtree.h"
+
+FRS_BEGIN_DECLS
+
+/* ---------- documents ---------- */
+
+typedef struct frs_xdoc frs_xdoc_t;
+
+frs_status_t frs_xdoc_new(frs_xdoc_t **out) FRS_NOEXCEPT;
+void frs_xdoc_free(frs_xdoc_t *doc) FRS_NOEXCEPT;
+/* Add one occurrence of term at position pos (wdf += 1). */
+frs_status_t frs_xdoc_add_posting(frs_xdoc_t *doc, const char *term,
+                                  size_t len, unsigned pos) FRS_NOEXCEPT;
+/* Add term without position, wdf += wdf_inc (0 for a boolean term). */
+frs_status_t frs_xdoc_add_term(frs_xdoc_t *doc, const char *term, size_t len,
+                               unsigned wdf_inc) FRS_NOEXCEPT;
+frs_status_t frs_xdoc_set_value(frs_xdoc_t *doc, unsigned slot,
+                                const char *val, size_t len) FRS_NOEXCEPT;
+frs_status_t frs_xdoc_set_data(frs_xdoc_t *doc, const char *data,
+                               size_t len) FRS_NOEXCEPT;
+
+/* ---------- writer ---------- */
+
+typedef struct frs_xdb frs_xdb_t;
+
+enum {
+    FRS_XDB_CREATE = 1,      /* create if missing (else FRS_ENOTFOUND) */
+    FRS_XDB_OVERWRITE = 2,   /* create, replacing any existing database */
+    FRS_XDB_NO_SYNC = 4,     /* no fsync (bulk build; sync at the end) */
+    FRS_XDB_WAIT_LOCK = 8    /* wait for the write lock instead of
+                                FRS_ELOCKED */
+};
+
+frs_status_t frs_xdb_open(const char *path, unsigned flags, frs_xdb_t **out,
+                          char **errmsg) FRS_NOEXCEPT;
+/* Close.  Uncommitted work in an open transaction is discarded.  NULL ok. */
+void frs_xdb_free(frs_xdb_t *db) FRS_NOEXCEPT;
+const char *frs_xdb_errmsg(const frs_xdb_t *db) FRS_NOEXCEPT;
+
+/* Transactions group changes so readers see all or none of them. */
+frs_status_t frs_xdb_begin(frs_xdb_t *db) FRS_NOEXCEPT;
+frs_status_t frs_xdb_commit(frs_xdb_t *db) FRS_NOEXCEPT; /* ends any txn */
+frs_status_t frs_xdb_cancel(frs_xdb_t *db) FRS_NOEXCEPT;
+
+/* Add doc, replacing any document indexed by uid_term (if not NULL). */
+frs_status_t frs_xdb_replace(frs_xdb_t *db, const char *uid_term,
+                             const frs_xdoc_t *doc) FRS_NOEXCEPT;
+/* Delete every document indexed by term; *ndeleted (may be NULL) gets the
+ * count. */
+frs_status_t frs_xdb_delete_term(frs_xdb_t *db, const char *term,
+                                 unsigned *ndeleted) FRS_NOEXCEPT;
+/* Value in slot of the first document indexed by term; *out = NULL if no
+ * document has the term. */
+frs_status_t frs_xdb_first_value(frs_xdb_t *db, const char *term,
+                                 unsigned slot, char **out) FRS_NOEXCEPT;
+frs_status_t frs_xdb_set_metadata(frs_xdb_t *db, const char *key,
+                                  const char *value) FRS_NOEXCEPT;
+/* *out = "" (malloc'd) when the key is unset. */
+frs_status_t frs_xdb_get_metadata(frs_xdb_t *db, const char *key,
+                                  char **out) FRS_NOEXCEPT;
+frs_status_t frs_xdb_doccount(frs_xdb_t *db, unsigned long long *out)
+    FRS_NOEXCEPT;
+
+/* ---------- reader ---------- */
+
+typedef struct frs_xr frs_xr_t;
+
+frs_status_t frs_xr_open(const char *path, frs_xr_t **out, char **errmsg)
+    FRS_NOEXCEPT;
+void frs_xr_free(frs_xr_t *xr) FRS_NOEXCEPT;
+const char *frs_xr_errmsg(const frs_xr_t *xr) FRS_NOEXCEPT;
+/* Move to the latest committed revision; *changed (may be NULL) is set to 1
+ * if there was a newer one. */
+frs_status_t frs_xr_reopen(frs_xr_t *xr, int *changed) FRS_NOEXCEPT;
+frs_status_t frs_xr_get_metadata(frs_xr_t *xr, const char *key, char **out)
+    FRS_NOEXCEPT;
+
+typedef struct {
+    unsigned long long doccount;    /* passages */
+    unsigned long long lastdocid;
+    unsigned long long total_length;/* sum of document lengths */
+    double avlength;                /* average document length */
+    int has_positions;
+} frs_xr_stats_t;
+frs_status_t frs_xr_stats(frs_xr_t *xr, frs_xr_stats_t *out) FRS_NOEXCEPT;
+/* Number of documents indexed by term. */
+frs_status_t frs_xr_termfreq(frs_xr_t *xr, const char *term, size_t len,
+                             unsigned long long *out) FRS_NOEXCEPT;
+/* wdf of term in document docid (0 if absent) and the document's length. */
+frs_status_t frs_xr_doc_wdf(frs_xr_t *xr, unsigned docid, const char *term,
+                            size_t len, unsigned *wdf) FRS_NOEXCEPT;
+frs_status_t frs_xr_doclength(frs_xr_t *xr, unsigned docid,
+                              unsigned long long *out) FRS_NOEXCEPT;
+/* Number of distinct terms starting with prefix (all terms for ""). */
+frs_status_t frs_xr_count_terms(frs_xr_t *xr, const char *prefix,
+                                unsigned long long *out) FRS_NOEXCEPT;
+
+typedef struct {
+    double k1, b, min_normlen; /* BM25 parameters (k2 = 0, k3 = 1) */
+    unsigned first, max;       /* result window */
+    int collapse_slot;         /* -1: none; else keep the best doc per value */
+    unsigned check_at_least;   /* make the estimate exact up to this many */
+} frs_search_opts_t;
+
+typedef struct {
+    unsigned docid;
+    unsigned rank;              /* 0-based, counting from the first result */
+    double score;
+    const char *data;           /* document data, borrowed */
+    size_t data_len;
+    unsigned collapse_count;    /* other docs removed with the same key
+                                   (a lower bound) */
+} frs_hit_t;
+
+typedef struct {
+    unsigned long long estimated, lower, upper; /* matching documents (after
+                                                   collapsing) */
+    double max_possible;        /* upper bound on any score */
+} frs_search_info_t;
+
+/* Return non-zero to stop delivering hits. */
+typedef int (*frs_hit_cb)(void *ctx, const frs_hit_t *hit);
+
+/* Run q with BM25 and deliver hits best first.  A DatabaseModifiedError is
+ * handled by reopening and retrying once.  info may be NULL. */
+frs_status_t frs_xr_search(frs_xr_t *xr, const frs_qnode_t *q,
+                           const frs_search_opts_t *opts, frs_hit_cb cb,
+                           void *ctx, frs_search_info_t *info) FRS_NOEXCEPT;
+
+FRS_END_DECLS
+
+#endif

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT
+ * indexer.h: turning articles into passage documents in a Xapian database,
+ * incrementally: an article whose content hash is unchanged is skipped, a
+ * changed one has all its passages replaced.  Changes are grouped in
+ * transactions of whole articles, so readers never see part of an article.
+ *
+ * Ownership: the indexer owns its database handle and analyzer.
+ * frs_indexer_free() discards changes not yet committed.
+ */
+#ifndef FRS_INDEXER_H
+#define FRS_INDEXER_H
+
+#include "frs.h"
+#include "ingest.h"
+#include "passage.h"
+
+typedef struct {
+    frs_passage_opts_t passage;
+    unsigned batch_articles; /* commit after this many changed articles */
+    int no_sync;             /* no fsync until the final commit */
+    int wait_lock;           /* wait for another writer instead of failing */
+    int create;              /* create the database if missing */
+} frs_indexer_opts_t;
+
+#define FRS_INDEXER_BATCH 2000
+
+typedef struct {
+    unsigned long added, updated, unchanged, deleted, passages;
+    unsigned long long bytes; /* body bytes analysed */
+} frs_indexer_counts_t;
+
+typedef struct frs_indexer frs_indexer_t;
+
+/* Open (or create) the database at path for writing.  Refuses a database
+ * written with another schema or analyzer version (FRS_EVERSION).  On
+ * failure *out = NULL and *errmsg (caller frees) says why. */
+frs_status_t frs_indexer_open(const char *path, const frs_indexer_opts_t *o,
+                              frs_indexer_t **out, char **errmsg);
+
+/* Index one article (added, updated or unchanged). */
+frs_status_t frs_indexer_add(frs_indexer_t *ix, const frs_article_t *a);
+
+/* Delete an article by id; *found (may be NULL) says whether it existed. */
+frs_status_t frs_indexer_delete(frs_indexer_t *ix, const char *id, int *found);
+
+/* Commit everything pending, with the metadata. */
+frs_status_t frs_indexer_commit(frs_indexer_t *ix);
+
+/* Message for the last failure, never NULL. */
+const char *frs_indexer_errmsg(const frs_indexer_t *ix);
+
+const frs_indexer_counts_t *frs_indexer_counts(const frs_indexer_t *ix);
+
+/* Close; uncommitted changes are discarded.  NULL is a no-op. */
+void frs_indexer_free(frs_indexer_t *ix);
+
+/* The settings string recorded in the metadata (static storage per call
+ * site is not used: writes into buf of size n). */
+void frs_indexer_settings(const frs_passage_opts_t *p, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: MIT
+ * main.c: the query command line: one query, or --batch over stdin.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "highlight.h"
+#include "output.h"
+#include "search.h"
+
+enum {
+    EXIT_FOUND = 0,
+    EXIT_NOMATCH = 1,
+    EXIT_USAGE = 2,   /* bad option or bad query */
+    EXIT_SCHEMA = 3,  /* incompatible database schema */
+    EXIT_DB = 4       /* missing, unreadable or damaged database */
+};
+
+static const char *prog = "query";
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+"Usage: %s -d DBDIR [OPTIONS] 'QUERY'\n"
+"       %s -d DBDIR --batch [--json] < QUERIES.tsv\n"
+"Search French news passages, best first (BM25).\n"
+"\n"
+"Query syntax: mots (ranked OR), \"une phrase\", +requis, -exclu,\n"
+"title:mot (or titre:mot).  Accents and case do not matter; other\n"
+"inflections of a word are found, the exact form ranks higher.\n"
+"\n"
+"  -d, --db DIR          database directory (required)\n"
+"  -n, --limit N         number of hits (default 10)\n"
+"      --offset N        skip the first N hits (default 0)\n"
+"      --articles        one hit per article: its best passage\n"
+"      --from DATE       only articles dated DATE (YYYY-MM-DD) or later\n"
+"      --to DATE         only articles dated DATE or earlier\n"
+"      --json            one JSON document (snippets HTML-escaped, <mark>)\n"
+"      --explain         show each term's BM25 contribution\n"
+"      --batch           read 'qid<TAB>query' lines on stdin; write TREC run\n"
+"                        lines (qid Q0 docid rank score tag), or JSON lines\n"
+"                        with --json\n"
+"      --k1 X            BM25 k1 (default %.2f)\n"
+"      --b X             BM25 b (default %.2f)\n"
+"      --exact-boost X   weight of exact-form matches (default %.2f)\n"
+"      --title-weight X  weight of title matches (default %.2f)\n"
+"      --snippet N       snippet length in bytes, 0 = whole passage (default %d)\n"
+"      --color WHEN      auto (default), always or never\n"
+"  -h, --help            show this help\n"
+"      --version         show the version\n"
+"\n"
+"Exit status: 0 hits found; 1 no hit; 2 usage or query error;\n"
+"3 incompatible database schema; 4 database missing, unreadable or damaged.\n",
+            prog, prog, FRS_BM25_K1, FRS_BM25_B, FRS_QP_EXACT_BOOST,
+            FRS_QP_TITLE_WEIGHT, FRS_HL_DEFAULT_BYTES);
+}
+
+static int parse_double(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || *s == '\0' || *end != '\0' || !isfinite(v) || v < 0)
+        return 0;
+    *out = v;
+    return 1;
+}
+
+static int parse_uint(const char *s, unsigned *out, unsigned max)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (errno || *s == '\0' || *end != '\0' || s[0] == '-' || v > max)
+        return 0;
+    *out = (unsigned)v;
+    return 1;
+}
+
+static int exit_for(frs_status_t rc)
+{
+    return rc == FRS_EINVAL ? EXIT_USAGE
+           : rc == FRS_EVERSION ? EXIT_SCHEMA : EXIT_DB;
+}
+
+static int run_batch(frs_searcher_t *s, const frs_search_params_t *p, int json)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    unsigned long lineno = 0;
+    int ex = EXIT_FOUND;
+    while ((n = getline(&line, &cap, stdin)) >= 0) {
+        lineno++;
+        while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+            line[--n] = '\0';
+        if (n == 0)
+            continue;
+        char *tab = strchr(line, '\t');
+        if (!tab) {
+            fprintf(stderr, "%s: batch line %lu: expected 'qid<TAB>query'\n",
+                    prog, lineno);
+            continue;
+        }
+        *tab = '\0';
+        const char *qid = line, *q = tab + 1;
+        frs_results_t *r = NULL;
+        char *err = NULL;
+        frs_status_t rc = frs_searcher_run(s, q, strlen(q), p, &r, &err);
+        if (rc != FRS_OK) {
+            fprintf(stderr, "%s: batch line %lu (qid %s): %s\n", prog, lineno,
+                    qid, err ? err : frs_strerror(rc));
+            free(err);
+            if (rc != FRS_EINVAL) {
+                ex = exit_for(rc);
+                break;
+            }
+        }
+        if (json)
+            frs_output_batch_json(stdout, qid, r);
+        else if (r)
+            frs_output_trec(stdout, qid, r, p->articles);
+        frs_results_free(r);
+    }
+    free(line);
+    return ex;
+}
+
+int main(int argc, char **argv)
+{
+    enum { O_OFFSET = 256, O_ARTICLES, O_FROM, O_TO, O_JSON, O_EXPLAIN,
+           O_BATCH, O_K1, O_B, O_EXACT, O_TITLEW, O_SNIPPET, O_COLOR,
+           O_VERSION };
+    static const struct option opts[] = {
+        {"db", required_argument, 0, 'd'},
+        {"limit", required_argument, 0, 'n'},
+        {"offset", required_argument, 0, O_OFFSET},
+        {"articles", no_argument, 0, O_ARTICLES},
+        {"from", required_argument, 0, O_FROM},
+        {"to", required_argument, 0, O_TO},
+        {"json", no_argument, 0, O_JSON},
+        {"explain", no_argument, 0, O_EXPLAIN},
+        {"batch", no_argument, 0, O_BATCH},
+        {"k1", required_argument, 0, O_K1},
+        {"b", required_argument, 0, O_B},
+        {"exact-boost", required_argument, 0, O_EXACT},
+        {"title-weight", required_argument, 0, O_TITLEW},
+        {"snippet", required_argument, 0, O_SNIPPET},
+        {"color", required_argument, 0, O_COLOR},
+        {"colour", required_argument, 0, O_COLOR},
+        {"help", no_argument, 0, 'h'},
+        {"version", no_argument, 0, O_VERSION},
+        {0, 0, 0, 0}};
+    const char *db = NULL;
+    frs_search_params_t p;
+    frs_search_params_init(&p);
+    frs_out_opts_t o = {0, 0, FRS_HL_DEFAULT_BYTES, NULL, NULL};
+    int json = 0, batch = 0, color = -1;
+    unsigned snip = FRS_HL_DEFAULT_BYTES;
+    int c;
+    const char *bad = NULL;
+    while ((c = getopt_long(argc, argv, "d:n:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': db = optarg; break;
+        case 'n': if (!parse_uint(optarg, &p.limit, 10000)) bad = "--limit"; break;
+        case O_OFFSET: if (!parse_uint(optarg, &p.offset, 1000000)) bad = "--offset"; break;
+        case O_ARTICLES: p.articles = 1; break;
+        case O_FROM: p.from = optarg; break;
+        case O_TO: p.to = optarg; break;
+        case O_JSON: json = 1; break;
+        case O_EXPLAIN: p.explain = 1; o.explain = 1; break;
+        case O_BATCH: batch = 1; break;
+        case O_K1: if (!parse_double(optarg, &p.bm25.k1)) bad = "--k1"; break;
+        case O_B:
+            if (!parse_double(optarg, &p.bm25.b) || p.bm25.b > 1) bad = "--b";
+            break;
+        case O_EXACT: if (!parse_double(optarg, &p.qp.exact_boost)) bad = "--exact-boost"; break;
+        case O_TITLEW: if (!parse_double(optarg, &p.qp.title_weight)) bad = "--title-weight"; break;
+        case O_SNIPPET: if (!parse_uint(optarg, &snip, 100000)) bad = "--snippet"; break;
+        case O_COLOR:
+            if (strcmp(optarg, "auto") == 0) color = -1;
+            else if (strcmp(optarg, "always") == 0) color = 1;
+            else if (strcmp(optarg, "never") == 0) color = 0;
+            else bad = "--color";
+            break;
+        case 'h': usage(stdout); return EXIT_FOUND;
+        case O_VERSION: printf("%s (frs) %s\n", prog, FRS_VERSION_STRING); return EXIT_FOUND;
+        default: fprintf(stderr, "Try '%s --help'.\n", prog); return EXIT_USAGE;
+        }
+        if (bad) {
+            fprintf(stderr, "%s: invalid value '%s' for %s\nTry '%s --help'.\n",
+                    prog, optarg, bad, prog);
+            return EXIT_USAGE;
+        }
+    }
+    const char *why = NULL;
+    if (!db)
+        why = "missing -d DBDIR";
+    else if (!batch && optind >= argc)
+        why = "missing QUERY";
+    else if (batch && optind < argc)
+        why = "--batch reads queries from stdin; give no QUERY argument";
+    if (why) {
+        fprintf(stderr, "%s: %s\nTry '%s --help'.\n", prog, why, prog);
+        return EXIT_USAGE;
+    }
+    o.snippet_bytes = snip;
+    o.color = color == -1 ? isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL
+                          : color;
+
+    frs_searcher_t *s = NULL;
+    char *err = NULL;
+    frs_status_t rc = frs_searcher_open(db, &s, &err);
+    if (rc != FRS_OK) {
+        fprintf(stderr, "%s: %s\n", prog, err ? err : frs_strerror(rc));
+        free(err);
+        return rc == FRS_EVERSION ? EXIT_SCHEMA : EXIT_DB;
+    }
+    int ex;
+    if (batch) {
+        ex = run_batch(s, &p, json);
+        frs_searcher_free(s);
+        return ex;
+    }
+    /* the query is all remaining arguments, joined by spaces */
+    size_t qlen = 0;
+    for (int i = optind; i < argc; i++)
+        qlen += strlen(argv[i]) + 1;
+    char *q = malloc(qlen + 1);
+    if (!q) {
+        frs_searcher_free(s);
+        return EXIT_DB;
+    }
+    q[0] = '\0';
+    for (int i = optind; i < argc; i++) {
+        if (i > optind)
+            strcat(q, " ");
+        strcat(q, argv[i]);
+    }
+    frs_results_t *r = NULL;
+    rc = frs_searcher_run(s, q, strlen(q), &p, &r, &err);
+    if (rc != FRS_OK) {
+        fprintf(stderr, "%s: %s\n", prog, err ? err : frs_strerror(rc));
+        free(err);
+        ex = exit_for(rc);
+    } else if (json) {
+        json_t *j = frs_results_json(s, q, &p, r, &o);
+        json_dumpf(j, stdout, JSON_INDENT(2));
+        fputc('\n', stdout);
+        json_decref(j);
+        ex = r->n ? EXIT_FOUND : EXIT_NOMATCH;
+    } else if (r->n == 0) {
+        if (p.offset > 0 && r->estimated > 0)
+            fprintf(stderr, "%s: no hit past offset %u (about %llu in all)\n",
+                    prog, p.offset, r->estimated);
+        else
+            fprintf(stderr, "%s: no passage matches '%s'. Try fewer or other "
+                            "words, or drop quotes and +/- signs.\n",
+                    prog, q);
+        ex = EXIT_NOMATCH;
+    } else {
+        frs_output_text(stdout, s, r, &o);
+        if (isatty(STDOUT_FILENO))
+            printf("\n%s%zu of about %llu hits, %.1f ms\n", "", r->n,
+                   r->estimated, r->took_ms);
+        ex = EXIT_FOUND;
+    }
+    frs_results_free(r);
+    free(q);
+    frs_searcher_free(s);
+    return ex;
+}

@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: MIT
+ * test_ingest.c: JSON Lines and text readers: good articles, every class of
+ * bad input, directories.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ingest.h"
+
+typedef struct {
+    int articles, warnings, rejects;
+    char id[256], title[256], body[256], date[16], url[64];
+    char reason[512], source[256];
+    unsigned long line;
+} rec_t;
+
+static frs_status_t on_article(void *ctx, const frs_article_t *a)
+{
+    rec_t *r = ctx;
+    r->articles++;
+    snprintf(r->id, sizeof r->id, "%s", a->id);
+    snprintf(r->title, sizeof r->title, "%s", a->title ? a->title : "(null)");
+    snprintf(r->body, sizeof r->body, "%s", a->body);
+    snprintf(r->date, sizeof r->date, "%s", a->date ? a->date : "(null)");
+    snprintf(r->url, sizeof r->url, "%s", a->url ? a->url : "(null)");
+    assert_int_equal(strlen(a->body), a->body_len);
+    return FRS_OK;
+}
+
+static void on_report(void *ctx, frs_report_kind_t kind, const char *source,
+                      unsigned long line, const char *id, const char *reason)
+{
+    rec_t *r = ctx;
+    (void)id;
+    if (kind == FRS_REPORT_REJECT)
+        r->rejects++;
+    else
+        r->warnings++;
+    snprintf(r->reason, sizeof r->reason, "%s", reason);
+    snprintf(r->source, sizeof r->source, "%s", source);
+    r->line = line;
+}
+
+static frs_ingest_t reader(rec_t *r)
+{
+    memset(r, 0, sizeof *r);
+    frs_ingest_t in = {on_article, on_report, r, 1000, NULL};
+    return in;
+}
+
+static void line(const frs_ingest_t *in, const char *s)
+{
+    assert_int_equal(frs_ingest_jsonl_line(in, "f.jsonl", 7, s, strlen(s)),
+                     FRS_OK);
+}
+
+static void test_ingest_jsonl_good_article(void **state)
+{
+    (void)state;
+    rec_t r;
+    frs_ingest_t in = reader(&r);
+    line(&in, "{\"id\":\"a1\",\"title\":\"T\",\"body\":\"Corps.\","
+              "\"url\":\"https://x\",\"date\":\"2024-02-29\",\"extra\":[1]}");
+    assert_int_equal(r.articles, 1);
+    assert_int_equal(r.rejects + r.warnings, 0);
+    assert_string_equal(r.id, "a1");
+    assert_string_equal(r.title, "T");
+    assert_string_equal(r.date, "2024-02-29");
+    assert_string_equal(r.url, "https://x");
+}
+
+static void test_ingest_jsonl_numeric_id(void **state)
+{
+    (void)state;
+    rec_t r;
+    frs_ingest_t in = reader(&r);
+    line(&in, "{\"id\":42,\"body\":\"x\"}");
+    assert_int_equal(r.articles, 1);
+    assert_string_equal(r.id, "42");
+    assert_string_equal(r.title, "(null)");
+}
+
+static void test_ingest_jsonl_rejects(void **state)
+{
+    (void)state;
+    static const struct { const char *line, *reason; } cases[] = {
+        {"{\"id\":\"a\",\"body\":", "invalid JSON"},
+        {"[1,2]", "not a JSON object"},
+        {"{\"body\":\"x\"}", "missing \"id\""},
+        {"{\"id\":[1],\"body\":\"x\"}", "\"id\" is not a string"},
+        {"{\"id\":\"\",\"body\":\"x\"}", "empty \"id\""},
+        {"{\"id\":\"a\"}", "missing \"body\""},
+        {"{\"id\":\"a\",\"body\":\"  \\n\\n \"}", "empty body"},
+        {"{\"id\":\"a\",\"body\":\"x\\u0000y\"}", "invalid JSON"},
+        {"{\"id\":\"a\\nb\",\"body\":\"x\"}", "control character"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        rec_t r;
+        frs_ingest_t in = reader(&r);
+        line(&in, cases[i].line);
+        assert_int_equal(r.articles, 0);
+        assert_int_equal(r.rejects, 1);
+        assert_int_equal(r.line, 7);
+        assert_string_equal(r.source, "f.jsonl");
+        if (!strstr(r.reason, cases[i].reason))
+            fail_msg("case %zu: '%s' lacks '%s'", i, r.reason, cases[i].reason);
+    }
+}
+
+static void test_ingest_jsonl_nul_byte_rejected(void **state)
+{
+    (void)state;
+    rec_t r;
+    frs_ingest_t in = reader(&r);
+    const char s[] = "{\"id\":\"a\",\"body\":\"x\0y\"}";
+    frs_ingest_jsonl_line(&in, "f", 1, s, sizeof s - 1);
+    assert_int_equal(r.rejects, 1);
+    assert_non_null(strstr(r.reason, "NUL byte at column 20"));
+}
+
+static void test_ingest_jsonl_invalid_utf8_replaced_with_warning(void **state)
+{
+    (void)state;
+    rec_t r;
+    frs_ingest_t in = reader(&r);
+    line(&in, "{\"id\":\"a\",\"body\":\"caf\xe9 cr\xc3\xa8me\"}");
+    assert_int_equal(r.articles, 1);
+    assert_int_equal(r.warnings, 1);
+    assert_non_null(strstr(r.reason, "invalid UTF-8"));
+    assert_string_equal(r.body, "caf\xef\xbf\xbd cr\xc3\xa8me");
+}
+
+static void test_ingest_jsonl_bad_optional_fields_warn(void **state)
+{
+    (void)state;
+    rec_t r;
+    frs_ingest_t in = reader(&r);
+    line(&in, "{\"id\":\"a\",\"body\":\"x\",\"date\":\"14 juillet\",\"title\":3}");
+    assert_int_equal(r.articles, 1);
+    assert_int_equal(r.warnings, 2);
+    assert_string_equal(r.date, "(null)");
+    assert_string_equal(r.title, "(null)");
+}
+
+static void test_ingest_text_title_and_body(void **state)
+{
+    (void)state;
+    rec_t r;
+    frs_ingest_t in = reader(&r);
+    const char *t = "\n\n  Le titre  \n\nPremier paragraphe.\n\nSecond.\n";
+    assert_int_equal(frs_ingest_text(&in, "d/x.txt", "x.txt", t, strlen(t)),
+                     FRS_OK);
+    assert_int_equal(r.articles, 1);
+    assert_string_equal(r.title, "Le titre");
+    assert_string_equal(r.body, "\nPremier paragraphe.\n\nSecond.\n");
+    assert_string_equal(r.id, "x.txt");
+}
+
+static void test_ingest_text_binary_and_empty_rejected(void **state)
+{
+    (void)state;
+    rec_t r;
+    frs_ingest_t in = reader(&r);
+    const char bin[] = "titre\nab\0cd";
+    frs_ingest_text(&in, "b.txt", "b.txt", bin, sizeof bin - 1);
+    assert_int_equal(r.rejects, 1);
+    assert_non_null(strstr(r.reason, "binary file"));
+    frs_ingest_text(&in, "e.txt", "e.txt", "Titre seul\n", 11);
+    assert_int_equal(r.rejects, 2);
+    assert_non_null(strstr(r.reason, "empty body"));
+    assert_int_equal(r.articles, 0);
+}
+
+static void write_file(const char *path, const char *s, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(s, 1, n, f), n);
+    fclose(f);
+}
+
+static void test_ingest_directory_and_long_lines(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/frs-ingest-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char p[512];
+    snprintf(p, sizeof p, "%s/sub", dir);
+    assert_int_equal(mkdir(p, 0700), 0);
+    snprintf(p, sizeof p, "%s/sub/b.txt", dir);
+    write_file(p, "Titre\n\nCorps du texte.\n", 22);
+    snprintf(p, sizeof p, "%s/a.jsonl", dir);
+    /* line 1 good, line 2 too long (limit 1000), line 3 good */
+    char big[3000];
+    memset(big, 'x', sizeof big);
+    FILE *f = fopen(p, "wb");
+    fprintf(f, "{\"id\":\"j1\",\"body\":\"un\"}\n");
+    fprintf(f, "{\"id\":\"j2\",\"body\":\"%.*s\"}\n", (int)sizeof big, big);
+    fprintf(f, "\n{\"id\":\"j3\",\"body\":\"trois\"}");
+    fclose(f);
+    snprintf(p, sizeof p, "%s/notes.md", dir);
+    write_file(p, "ignored", 7);
+    rec_t r;
+    frs_ingest_t in = reader(&r);
+    assert_int_equal(frs_ingest_path(&in, dir), FRS_OK);
+    assert_int_equal(r.articles, 3); /* j1, j3, sub/b.txt */
+    assert_int_equal(r.rejects, 1);
+    assert_string_equal(r.id, "sub/b.txt");
+    /* the missing file */
+    snprintf(p, sizeof p, "%s/none.jsonl", dir);
+    assert_int_equal(frs_ingest_path(&in, p), FRS_OK);
+    assert_int_equal(r.rejects, 2);
+    assert_non_null(strstr(r.reason, "cannot open"));
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ingest_jsonl_good_article),
+        cmocka_unit_test(test_ingest_jsonl_numeric_id),
+        cmocka_unit_test(test_ingest_jsonl_rejects),
+        cmocka_unit_test(test_ingest_jsonl_nul_byte_rejected),
+        cmocka_unit_test(test_ingest_jsonl_invalid_utf8_replaced_with_warning),
+        cmocka_unit_test(test_ingest_jsonl_bad_optional_fields_warn),
+        cmocka_unit_test(test_ingest_text_title_and_body),
+        cmocka_unit_test(test_ingest_text_binary_and_empty_rejected),
+        cmocka_unit_test(test_ingest_directory_and_long_lines),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

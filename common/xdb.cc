@@ -1,1 +1,891 @@
-/* placeholder: being written */
+// SPDX-License-Identifier: MIT
+// xdb.cc: the thin C binding over libxapian (see xdb.h), and the only C++
+// file of the project.  Every exported function is extern "C" and noexcept,
+// catches everything, and turns exceptions into an frs_status_t plus a
+// message copied into a fixed buffer on the handle (xdb_fail below).
+//
+// Write semantics: every change (document, deletion, metadata) is made inside
+// an unflushed Xapian transaction, opened implicitly on the first change when
+// the caller has not opened one.  So nothing reaches the disk except through
+// frs_xdb_commit(): frs_xdb_free() and frs_xdb_cancel() discard all changes
+// since the last successful commit, whether or not frs_xdb_begin() was called.
+// (Without this, Xapian's WritableDatabase destructor would commit them.)
+
+#include "xdb.h"
+
+#include <xapian.h>
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <string>
+#include <vector>
+
+namespace {
+
+constexpr size_t ERRMSG_SIZE = 1024;
+
+// Thrown by the shim itself for invalid input found below an entry point
+// (e.g. a malformed query tree); mapped to FRS_EINVAL.
+struct BadArgument {
+    const char *what;
+};
+
+enum TxnState { TXN_NONE, TXN_IMPLICIT, TXN_EXPLICIT };
+
+}  // namespace
+
+struct frs_xdoc {
+    Xapian::Document doc;
+};
+
+struct frs_xdb {
+    Xapian::WritableDatabase db;
+    TxnState txn = TXN_NONE;
+    char err[ERRMSG_SIZE] = "";
+};
+
+struct frs_xr {
+    Xapian::Database db;
+    char err[ERRMSG_SIZE] = "";
+};
+
+namespace {
+
+// Format into msg (cap bytes, cap > 0); never throws, truncates silently.
+__attribute__((format(printf, 3, 4)))
+void set_msg(char *msg, size_t cap, const char *fmt, ...) noexcept
+{
+    if (!msg || cap == 0)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = std::vsnprintf(msg, cap, fmt, ap);
+    va_end(ap);
+    if (n < 0)
+        msg[0] = '\0';
+}
+
+// "Type: message (context: ...) (errno string)", prefixed with "path: " when
+// path is given.
+frs_status_t set_xapian_msg(char *msg, size_t cap, const char *path,
+                            frs_status_t rc, const Xapian::Error &e) noexcept
+{
+    const char *errstr = nullptr;
+    try {
+        errstr = e.get_error_string();
+    } catch (...) {
+        errstr = nullptr;
+    }
+    const std::string &ctx = e.get_context();
+    set_msg(msg, cap, "%s%s%s: %s%s%s%s%s%s%s", path ? path : "",
+            path ? ": " : "", e.get_type(), e.get_msg().c_str(),
+            ctx.empty() ? "" : " (context: ", ctx.c_str(),
+            ctx.empty() ? "" : ")", errstr ? " (" : "", errstr ? errstr : "",
+            errstr ? ")" : "");
+    return rc;
+}
+
+// True when nothing exists at path (so an opening error means "no
+// database there" rather than "a broken one").
+bool path_missing(const char *path) noexcept
+{
+    struct stat st;
+    if (!path)
+        return false;
+    return stat(path, &st) != 0 && (errno == ENOENT || errno == ENOTDIR);
+}
+
+// Lippincott helper: call ONLY from inside a catch handler.  Rethrows the
+// exception in flight, maps it to a status and copies its message into msg
+// (may be NULL) while the exception object is still alive.  path, when not
+// NULL, names the database being opened.
+frs_status_t xdb_fail(char *msg, size_t cap, const char *path) noexcept
+{
+    try {
+        throw;
+    } catch (const Xapian::DatabaseLockError &e) {
+        return set_xapian_msg(msg, cap, path, FRS_ELOCKED, e);
+    } catch (const Xapian::DatabaseModifiedError &e) {
+        return set_xapian_msg(msg, cap, path, FRS_EMODIFIED, e);
+    } catch (const Xapian::DatabaseCorruptError &e) {
+        return set_xapian_msg(msg, cap, path, FRS_ECORRUPT, e);
+    } catch (const Xapian::DatabaseNotFoundError &e) {
+        return set_xapian_msg(msg, cap, path, FRS_ENOTFOUND, e);
+    } catch (const Xapian::DatabaseVersionError &e) {
+        return set_xapian_msg(msg, cap, path, FRS_EVERSION, e);
+    } catch (const Xapian::DatabaseOpeningError &e) {
+        return set_xapian_msg(msg, cap, path,
+                              path_missing(path) ? FRS_ENOTFOUND : FRS_EXAPIAN,
+                              e);
+    } catch (const Xapian::DocNotFoundError &e) {
+        return set_xapian_msg(msg, cap, path, FRS_ENOTFOUND, e);
+    } catch (const Xapian::Error &e) {
+        return set_xapian_msg(msg, cap, path, FRS_EXAPIAN, e);
+    } catch (const BadArgument &e) {
+        set_msg(msg, cap, "%s%s%s", path ? path : "", path ? ": " : "",
+                e.what);
+        return FRS_EINVAL;
+    } catch (const std::bad_alloc &) {
+        set_msg(msg, cap, "%s%sout of memory", path ? path : "",
+                path ? ": " : "");
+        return FRS_ENOMEM;
+    } catch (const std::exception &e) {
+        set_msg(msg, cap, "%s%sC++ exception: %s", path ? path : "",
+                path ? ": " : "", e.what());
+        return FRS_EINTERNAL;
+    } catch (...) {
+        set_msg(msg, cap, "%s%sunknown C++ exception", path ? path : "",
+                path ? ": " : "");
+        return FRS_EINTERNAL;
+    }
+}
+
+frs_status_t xdb_fail(frs_xdb_t *h) noexcept
+{
+    return xdb_fail(h ? h->err : nullptr, ERRMSG_SIZE, nullptr);
+}
+
+frs_status_t xdb_fail(frs_xr_t *h) noexcept
+{
+    return xdb_fail(h ? h->err : nullptr, ERRMSG_SIZE, nullptr);
+}
+
+frs_status_t einval(char *msg, const char *what) noexcept
+{
+    set_msg(msg, ERRMSG_SIZE, "invalid argument: %s", what);
+    return FRS_EINVAL;
+}
+
+// A malloc'd, NUL-terminated copy of s; throws std::bad_alloc.
+char *dup_string(const std::string &s)
+{
+    char *p = static_cast<char *>(std::malloc(s.size() + 1));
+    if (!p)
+        throw std::bad_alloc();
+    std::memcpy(p, s.data(), s.size());
+    p[s.size()] = '\0';
+    return p;
+}
+
+// Hand a message out through char **errmsg (malloc'd; NULL if none or if
+// allocation fails).
+void give_errmsg(char **errmsg, const char *msg) noexcept
+{
+    if (!errmsg)
+        return;
+    *errmsg = nullptr;
+    if (msg && *msg) {
+        size_t n = std::strlen(msg);
+        char *p = static_cast<char *>(std::malloc(n + 1));
+        if (p) {
+            std::memcpy(p, msg, n + 1);
+            *errmsg = p;
+        }
+    }
+}
+
+// Make sure a transaction is open before a change (see the file comment).
+void ensure_txn(frs_xdb_t *h)
+{
+    if (h->txn == TXN_NONE) {
+        h->db.begin_transaction(false);
+        h->txn = TXN_IMPLICIT;
+    }
+}
+
+}  // namespace
+
+/* ---------- documents ---------- */
+
+extern "C" frs_status_t frs_xdoc_new(frs_xdoc_t **out) noexcept
+{
+    if (!out)
+        return FRS_EINVAL;
+    *out = nullptr;
+    try {
+        *out = new frs_xdoc;
+        return FRS_OK;
+    } catch (...) {
+        return xdb_fail(nullptr, 0, nullptr);
+    }
+}
+
+extern "C" void frs_xdoc_free(frs_xdoc_t *doc) noexcept
+{
+    delete doc;
+}
+
+extern "C" frs_status_t frs_xdoc_add_posting(frs_xdoc_t *doc, const char *term,
+                                             size_t len, unsigned pos) noexcept
+{
+    if (!doc || !term || len == 0)
+        return FRS_EINVAL;
+    try {
+        doc->doc.add_posting(std::string(term, len), pos, 1);
+        return FRS_OK;
+    } catch (...) {
+        return xdb_fail(nullptr, 0, nullptr);
+    }
+}
+
+extern "C" frs_status_t frs_xdoc_add_term(frs_xdoc_t *doc, const char *term,
+                                          size_t len,
+                                          unsigned wdf_inc) noexcept
+{
+    if (!doc || !term || len == 0)
+        return FRS_EINVAL;
+    try {
+        if (wdf_inc == 0)
+            doc->doc.add_boolean_term(std::string(term, len));
+        else
+            doc->doc.add_term(std::string(term, len), wdf_inc);
+        return FRS_OK;
+    } catch (...) {
+        return xdb_fail(nullptr, 0, nullptr);
+    }
+}
+
+extern "C" frs_status_t frs_xdoc_set_value(frs_xdoc_t *doc, unsigned slot,
+                                           const char *val,
+                                           size_t len) noexcept
+{
+    if (!doc || (!val && len))
+        return FRS_EINVAL;
+    try {
+        doc->doc.add_value(slot, val ? std::string(val, len) : std::string());
+        return FRS_OK;
+    } catch (...) {
+        return xdb_fail(nullptr, 0, nullptr);
+    }
+}
+
+extern "C" frs_status_t frs_xdoc_set_data(frs_xdoc_t *doc, const char *data,
+                                          size_t len) noexcept
+{
+    if (!doc || (!data && len))
+        return FRS_EINVAL;
+    try {
+        doc->doc.set_data(data ? std::string(data, len) : std::string());
+        return FRS_OK;
+    } catch (...) {
+        return xdb_fail(nullptr, 0, nullptr);
+    }
+}
+
+/* ---------- writer ---------- */
+
+extern "C" frs_status_t frs_xdb_open(const char *path, unsigned flags,
+                                     frs_xdb_t **out, char **errmsg) noexcept
+{
+    char msg[ERRMSG_SIZE] = "";
+    if (errmsg)
+        *errmsg = nullptr;
+    if (!out)
+        return FRS_EINVAL;
+    *out = nullptr;
+    if (!path || !*path) {
+        give_errmsg(errmsg, "invalid argument: empty database path");
+        return FRS_EINVAL;
+    }
+    const unsigned known = FRS_XDB_CREATE | FRS_XDB_OVERWRITE |
+                           FRS_XDB_NO_SYNC | FRS_XDB_WAIT_LOCK;
+    if (flags & ~known) {
+        give_errmsg(errmsg, "invalid argument: unknown frs_xdb_open flags");
+        return FRS_EINVAL;
+    }
+    int xflags = Xapian::DB_BACKEND_GLASS;
+    if (flags & FRS_XDB_OVERWRITE)
+        xflags |= Xapian::DB_CREATE_OR_OVERWRITE;
+    else if (flags & FRS_XDB_CREATE)
+        xflags |= Xapian::DB_CREATE_OR_OPEN;
+    else
+        xflags |= Xapian::DB_OPEN;
+    if (flags & FRS_XDB_NO_SYNC)
+        xflags |= Xapian::DB_NO_SYNC;
+    if (flags & FRS_XDB_WAIT_LOCK)
+        xflags |= Xapian::DB_RETRY_LOCK;
+    frs_xdb_t *h = nullptr;
+    try {
+        h = new frs_xdb;
+        h->db = Xapian::WritableDatabase(path, xflags);
+        *out = h;
+        return FRS_OK;
+    } catch (...) {
+        frs_status_t rc = xdb_fail(msg, sizeof msg, path);
+        delete h;
+        give_errmsg(errmsg, msg);
+        return rc;
+    }
+}
+
+extern "C" void frs_xdb_free(frs_xdb_t *h) noexcept
+{
+    if (!h)
+        return;
+    // Discard uncommitted changes: they are always inside a transaction.
+    try {
+        if (h->txn != TXN_NONE) {
+            h->txn = TXN_NONE;
+            h->db.cancel_transaction();
+        }
+    } catch (...) {
+    }
+    try {
+        h->db.close();
+    } catch (...) {
+    }
+    delete h;
+}
+
+extern "C" const char *frs_xdb_errmsg(const frs_xdb_t *h) noexcept
+{
+    return h ? h->err : "invalid argument: NULL database handle";
+}
+
+extern "C" frs_status_t frs_xdb_begin(frs_xdb_t *h) noexcept
+{
+    if (!h)
+        return FRS_EINVAL;
+    h->err[0] = '\0';
+    if (h->txn == TXN_EXPLICIT)
+        return einval(h->err, "a transaction is already open");
+    try {
+        // Changes made since the last commit (implicit transaction) become
+        // part of the explicit one.
+        ensure_txn(h);
+        h->txn = TXN_EXPLICIT;
+        return FRS_OK;
+    } catch (...) {
+        return xdb_fail(h);
+    }
+}
+
+extern "C" frs_status_t frs_xdb_commit(frs_xdb_t *h) noexcept
+{
+    if (!h)
+        return FRS_EINVAL;
+    h->err[0] = '\0';
+    try {
+        if (h->txn != TXN_NONE) {
+            h->txn = TXN_NONE;
+            h->db.commit_transaction();
+        }
+        h->db.commit();
+        return FRS_OK;
+    } catch (...) {
+        frs_status_t rc = xdb_fail(h);
+        // Whatever was not committed must stay discardable by cancel/free:
+        // put it back inside a transaction.
+        try {
+            ensure_txn(h);
+        } catch (...) {
+        }
+        return rc;
+    }
+}
+
+extern "C" frs_status_t frs_xdb_cancel(frs_xdb_t *h) noexcept
+{
+    if (!h)
+        return FRS_EINVAL;
+    h->err[0] = '\0';
+    try {
+        if (h->txn != TXN_NONE) {
+            h->txn = TXN_NONE;
+            h->db.cancel_transaction();
+        }
+        return FRS_OK;
+    } catch (...) {
+        return xdb_fail(h);
+    }
+}
+
+extern "C" frs_status_t frs_xdb_replace(frs_xdb_t *h, const char *uid_term,
+                                        const frs_xdoc_t *doc) noexcept
+{
+    if (!h)
+        return FRS_EINVAL;
+    h->err[0] = '\0';
+    if (!doc)
+        return einval(h->err, "NULL document");
+    if (uid_term && !*uid_term)
+        return einval(h->err, "empty unique term");
+    try {
+        ensure_txn(h);
+        if (uid_term)
+            h->db.replace_document(uid_term, doc->doc);
+        else
+            h->db.add_document(doc->doc);
+        return FRS_OK;
+    } catch (...) {
+        return xdb_fail(h);
+    }
+}
+
+extern "C" frs_status_t frs_xdb_delete_term(frs_xdb_t *h, const char *term,
+                                            unsigned *ndeleted) noexcept
+{
+    if (ndeleted)
+        *ndeleted = 0;
+    if (!h)
+        return FRS_EINVAL;
+    h->err[0] = '\0';
+    if (!term || !*term)
+        return einval(h->err, "empty term");
+    try {
+        Xapian::doccount n = h->db.get_termfreq(term);
+        if (n) {
+            ensure_txn(h);
+            h->db.delete_document(term);
+        }
+        if (ndeleted)
+            *ndeleted = n;
+        return FRS_OK;
+    } catch (...) {
+        return xdb_fail(h);
+    }
+}
+
+extern "C" frs_status_t frs_xdb_first_value(frs_xdb_t *h, const char *term,
+                                            unsigned slot, char **out) noexcept
+{
+    if (out)
+        *out = nullptr;
+    if (!h)
+        return FRS_EINVAL;
+    h->err[0] = '\0';
+    if (!out)
+        return einval(h->err, "NULL output");
+    if (!term || !*term)
+        return einval(h->err, "empty term");
+    try {
+        Xapian::PostingIterator it = h->db.postlist_begin(term);
+        if (it == h->db.postlist_end(term))
+            return FRS_OK;
+        *out = dup_string(h->db.get_document(*it).get_value(slot));
+        return FRS_OK;
+    } catch (...) {
+        return xdb_fail(h);
+    }
+}
+
+extern "C" frs_status_t frs_xdb_set_metadata(frs_xdb_t *h, const char *key,
+                                             const char *value) noexcept
+{
+    if (!h)
+        return FRS_EINVAL;
+    h->err[0] = '\0';
+    if (!key || !*key)
+        return einval(h->err, "empty metadata key");
+    try {
+        ensure_txn(h);
+        h->db.set_metadata(key, value ? value : "");
+        return FRS_OK;
+    } catch (...) {
+        return xdb_fail(h);
+    }
+}
+
+extern "C" frs_status_t frs_xdb_get_metadata(frs_xdb_t *h, const char *key,
+                                             char **out) noexcept
+{
+    if (out)
+        *out = nullptr;
+    if (!h)
+        return FRS_EINVAL;
+    h->err[0] = '\0';
+    if (!out)
+        return einval(h->err, "NULL output");
+    if (!key || !*key)
+        return einval(h->err, "empty metadata key");
+    try {
+        *out = dup_string(h->db.get_metadata(key));
+        return FRS_OK;
+    } catch (...) {
+        return xdb_fail(h);
+    }
+}
+
+extern "C" frs_status_t frs_xdb_doccount(frs_xdb_t *h,
+                                         unsigned long long *out) noexcept
+{
+    if (out)
+        *out = 0;
+    if (!h)
+        return FRS_EINVAL;
+    h->err[0] = '\0';
+    if (!out)
+        return einval(h->err, "NULL output");
+    try {
+        *out = h->db.get_doccount();
+        return FRS_OK;
+    } catch (...) {
+        return xdb_fail(h);
+    }
+}
+
+/* ---------- reader ---------- */
+
+extern "C" frs_status_t frs_xr_open(const char *path, frs_xr_t **out,
+                                    char **errmsg) noexcept
+{
+    char msg[ERRMSG_SIZE] = "";
+    if (errmsg)
+        *errmsg = nullptr;
+    if (!out)
+        return FRS_EINVAL;
+    *out = nullptr;
+    if (!path || !*path) {
+        give_errmsg(errmsg, "invalid argument: empty database path");
+        return FRS_EINVAL;
+    }
+    frs_xr_t *h = nullptr;
+    try {
+        h = new frs_xr;
+        // Database(path) autodetects: a glass directory or a stub file.
+        h->db = Xapian::Database(path);
+        *out = h;
+        return FRS_OK;
+    } catch (...) {
+        frs_status_t rc = xdb_fail(msg, sizeof msg, path);
+        delete h;
+        give_errmsg(errmsg, msg);
+        return rc;
+    }
+}
+
+extern "C" void frs_xr_free(frs_xr_t *h) noexcept
+{
+    if (!h)
+        return;
+    try {
+        h->db.close();
+    } catch (...) {
+    }
+    delete h;
+}
+
+extern "C" const char *frs_xr_errmsg(const frs_xr_t *h) noexcept
+{
+    return h ? h->err : "invalid argument: NULL reader handle";
+}
+
+extern "C" frs_status_t frs_xr_reopen(frs_xr_t *h, int *changed) noexcept
+{
+    if (changed)
+        *changed = 0;
+    if (!h)
+        return FRS_EINVAL;
+    h->err[0] = '\0';
+    try {
+        bool c = h->db.reopen();
+        if (changed)
+            *changed = c ? 1 : 0;
+        return FRS_OK;
+    } catch (...) {
+        return xdb_fail(h);
+    }
+}
+
+extern "C" frs_status_t frs_xr_get_metadata(frs_xr_t *h, const char *key,
+                                            char **out) noexcept
+{
+    if (out)
+        *out = nullptr;
+    if (!h)
+        return FRS_EINVAL;
+    h->err[0] = '\0';
+    if (!out)
+        return einval(h->err, "NULL output");
+    if (!key || !*key)
+        return einval(h->err, "empty metadata key");
+    try {
+        *out = dup_string(h->db.get_metadata(key));
+        return FRS_OK;
+    } catch (...) {
+        return xdb_fail(h);
+    }
+}
+
+extern "C" frs_status_t frs_xr_stats(frs_xr_t *h, frs_xr_stats_t *out) noexcept
+{
+    if (out)
+        *out = frs_xr_stats_t{};
+    if (!h)
+        return FRS_EINVAL;
+    h->err[0] = '\0';
+    if (!out)
+        return einval(h->err, "NULL output");
+    try {
+        frs_xr_stats_t s{};
+        s.doccount = h->db.get_doccount();
+        s.lastdocid = h->db.get_lastdocid();
+        s.total_length = h->db.get_total_length();
+        s.avlength = h->db.get_avlength();
+        s.has_positions = h->db.has_positions() ? 1 : 0;
+        *out = s;
+        return FRS_OK;
+    } catch (...) {
+        return xdb_fail(h);
+    }
+}
+
+extern "C" frs_status_t frs_xr_termfreq(frs_xr_t *h, const char *term,
+                                        size_t len,
+                                        unsigned long long *out) noexcept
+{
+    if (out)
+        *out = 0;
+    if (!h)
+        return FRS_EINVAL;
+    h->err[0] = '\0';
+    if (!out || (!term && len))
+        return einval(h->err, "NULL term or output");
+    if (len == 0)
+        return FRS_OK; // the empty term indexes no document
+    try {
+        *out = h->db.get_termfreq(std::string(term, len));
+        return FRS_OK;
+    } catch (...) {
+        return xdb_fail(h);
+    }
+}
+
+extern "C" frs_status_t frs_xr_doc_wdf(frs_xr_t *h, unsigned docid,
+                                       const char *term, size_t len,
+                                       unsigned *wdf) noexcept
+{
+    if (wdf)
+        *wdf = 0;
+    if (!h)
+        return FRS_EINVAL;
+    h->err[0] = '\0';
+    if (!wdf || (!term && len))
+        return einval(h->err, "NULL term or output");
+    if (docid == 0)
+        return einval(h->err, "document id 0");
+    try {
+        std::string t(term ? term : "", len);
+        Xapian::TermIterator it = h->db.termlist_begin(docid);
+        Xapian::TermIterator end = h->db.termlist_end(docid);
+        if (len) {
+            it.skip_to(t);
+            if (it != end && *it == t)
+                *wdf = it.get_wdf();
+        }
+        return FRS_OK;
+    } catch (...) {
+        return xdb_fail(h);
+    }
+}
+
+extern "C" frs_status_t frs_xr_doclength(frs_xr_t *h, unsigned docid,
+                                         unsigned long long *out) noexcept
+{
+    if (out)
+        *out = 0;
+    if (!h)
+        return FRS_EINVAL;
+    h->err[0] = '\0';
+    if (!out)
+        return einval(h->err, "NULL output");
+    if (docid == 0)
+        return einval(h->err, "document id 0");
+    try {
+        *out = h->db.get_doclength(docid);
+        return FRS_OK;
+    } catch (...) {
+        return xdb_fail(h);
+    }
+}
+
+extern "C" frs_status_t frs_xr_count_terms(frs_xr_t *h, const char *prefix,
+                                           unsigned long long *out) noexcept
+{
+    if (out)
+        *out = 0;
+    if (!h)
+        return FRS_EINVAL;
+    h->err[0] = '\0';
+    if (!out)
+        return einval(h->err, "NULL output");
+    try {
+        std::string p(prefix ? prefix : "");
+        unsigned long long n = 0;
+        for (Xapian::TermIterator it = h->db.allterms_begin(p),
+                                  end = h->db.allterms_end(p);
+             it != end; ++it)
+            n++;
+        *out = n;
+        return FRS_OK;
+    } catch (...) {
+        return xdb_fail(h);
+    }
+}
+
+namespace {
+
+constexpr int MAX_QUERY_DEPTH = 1000;
+
+Xapian::Query build_query(const frs_qnode_t *q, int depth);
+
+// Combine the children of q with op (no children: MatchNothing).
+Xapian::Query combine(Xapian::Query::op op, const frs_qnode_t *q, int depth,
+                      Xapian::termcount window = 0)
+{
+    std::vector<Xapian::Query> kids;
+    kids.reserve(q->nkids);
+    for (size_t i = 0; i < q->nkids; i++)
+        kids.push_back(build_query(q->kids[i], depth + 1));
+    if (kids.empty())
+        return Xapian::Query();
+    if (kids.size() == 1)
+        return kids[0];
+    return Xapian::Query(op, kids.begin(), kids.end(), window);
+}
+
+// Translate the C query tree into a Xapian::Query.  Throws BadArgument for a
+// malformed tree.
+Xapian::Query build_query(const frs_qnode_t *q, int depth)
+{
+    if (!q)
+        throw BadArgument{"invalid query: NULL node"};
+    if (depth > MAX_QUERY_DEPTH)
+        throw BadArgument{"invalid query: nested too deeply"};
+    if (q->nkids && !q->kids)
+        throw BadArgument{"invalid query: missing children array"};
+    switch (q->op) {
+    case FRS_Q_TERM:
+        // Query("") would match every document: refuse it.
+        if (!q->term || q->term_len == 0)
+            throw BadArgument{"invalid query: empty term"};
+        return Xapian::Query(std::string(q->term, q->term_len), 1);
+    case FRS_Q_PHRASE:
+        return combine(Xapian::Query::OP_PHRASE, q, depth,
+                       static_cast<Xapian::termcount>(q->nkids));
+    case FRS_Q_OR:
+        return combine(Xapian::Query::OP_OR, q, depth);
+    case FRS_Q_AND:
+        return combine(Xapian::Query::OP_AND, q, depth);
+    case FRS_Q_AND_NOT:
+        return combine(Xapian::Query::OP_AND_NOT, q, depth);
+    case FRS_Q_AND_MAYBE:
+        return combine(Xapian::Query::OP_AND_MAYBE, q, depth);
+    case FRS_Q_FILTER:
+        return combine(Xapian::Query::OP_FILTER, q, depth);
+    case FRS_Q_SCALE:
+        if (q->nkids != 1)
+            throw BadArgument{"invalid query: SCALE needs exactly one child"};
+        if (!(q->scale >= 0))
+            throw BadArgument{"invalid query: negative or NaN scale"};
+        return Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT,
+                             build_query(q->kids[0], depth + 1), q->scale);
+    case FRS_Q_VALUE_RANGE: {
+        bool has_lo = q->lo && *q->lo, has_hi = q->hi && *q->hi;
+        if (has_lo && has_hi)
+            return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, q->slot,
+                                 q->lo, q->hi);
+        if (has_lo)
+            return Xapian::Query(Xapian::Query::OP_VALUE_GE, q->slot, q->lo);
+        if (has_hi)
+            return Xapian::Query(Xapian::Query::OP_VALUE_LE, q->slot, q->hi);
+        return Xapian::Query::MatchAll;
+    }
+    case FRS_Q_MATCH_ALL:
+        return Xapian::Query::MatchAll;
+    }
+    throw BadArgument{"invalid query: unknown operator"};
+}
+
+struct HitRec {
+    Xapian::docid docid;
+    double weight;
+    Xapian::doccount collapse_count;
+    std::string data;
+};
+
+// Run the query once; fills hits and info.  May throw DatabaseModifiedError.
+void run_search(Xapian::Database &db, const Xapian::Query &query,
+                const frs_search_opts_t *o, std::vector<HitRec> &hits,
+                frs_search_info_t &info)
+{
+    hits.clear();
+    Xapian::Enquire enq(db);
+    enq.set_query(query);
+    enq.set_weighting_scheme(
+        Xapian::BM25Weight(o->k1, 0, 1, o->b, o->min_normlen));
+    if (o->collapse_slot >= 0)
+        enq.set_collapse_key(static_cast<Xapian::valueno>(o->collapse_slot),
+                             1);
+    Xapian::MSet mset = enq.get_mset(o->first, o->max, o->check_at_least);
+    info.estimated = mset.get_matches_estimated();
+    info.lower = mset.get_matches_lower_bound();
+    info.upper = mset.get_matches_upper_bound();
+    info.max_possible = mset.get_max_possible();
+    // Fetch everything before delivering anything, so that a retry after
+    // DatabaseModifiedError never hands the same hit out twice.
+    hits.reserve(mset.size());
+    for (Xapian::MSetIterator it = mset.begin(); it != mset.end(); ++it) {
+        HitRec r;
+        r.docid = *it;
+        r.weight = it.get_weight();
+        r.collapse_count = it.get_collapse_count();
+        r.data = it.get_document().get_data();
+        hits.push_back(std::move(r));
+    }
+}
+
+}  // namespace
+
+extern "C" frs_status_t frs_xr_search(frs_xr_t *h, const frs_qnode_t *q,
+                                      const frs_search_opts_t *opts,
+                                      frs_hit_cb cb, void *ctx,
+                                      frs_search_info_t *info) noexcept
+{
+    if (info)
+        *info = frs_search_info_t{};
+    if (!h)
+        return FRS_EINVAL;
+    h->err[0] = '\0';
+    if (!q || !opts)
+        return einval(h->err, "NULL query or options");
+    if (opts->collapse_slot < -1)
+        return einval(h->err, "collapse_slot must be -1 or a slot number");
+    try {
+        Xapian::Query query = build_query(q, 0);
+        std::vector<HitRec> hits;
+        frs_search_info_t si{};
+        try {
+            run_search(h->db, query, opts, hits, si);
+        } catch (const Xapian::DatabaseModifiedError &) {
+            // The revision we were reading was overwritten: move to the
+            // latest one and retry once (a second failure is reported).
+            h->db.reopen();
+            run_search(h->db, query, opts, hits, si);
+        }
+        if (info)
+            *info = si;
+        if (cb) {
+            for (size_t i = 0; i < hits.size(); i++) {
+                frs_hit_t hit;
+                hit.docid = hits[i].docid;
+                hit.rank = static_cast<unsigned>(i);
+                hit.score = hits[i].weight;
+                hit.data = hits[i].data.c_str();
+                hit.data_len = hits[i].data.size();
+                hit.collapse_count = hits[i].collapse_count;
+                if (cb(ctx, &hit) != 0)
+                    break;
+            }
+        }
+        return FRS_OK;
+    } catch (...) {
+        return xdb_fail(h);
+    }
+}

@@ -72,6 +72,20 @@ $(APP_TESTS:%=$(B)/tests/test_%): $(B)/tests/test_%: $(B)/obj/tests/test_%.o $(I
 
 $(B)/obj/tests/%.o: CPPFLAGS += -Iindexer -Iquery
 
+DEPS = build-essential pkg-config libxapian-dev libstemmer-dev libcmocka-dev \
+	libutf8proc-dev libjansson-dev xapian-tools python3
+SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Install the Debian packages needed to build and test (Debian 12).
+deps:
+	$(SUDO) apt-get update -qq
+	$(SUDO) apt-get install -y -qq --no-install-recommends $(DEPS)
+
+# Everything CI runs: the tests, then the tests again under ASan + UBSan.
+test:
+	$(MAKE) check
+	$(MAKE) SAN=1 check
+
 check: all $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 	@tests/cli/run.sh $(B)
@@ -88,7 +102,7 @@ demo: all
 clean:
 	rm -rf build build-san
 
-.PHONY: all check install clean demo
+.PHONY: all check test deps install clean demo
 .SECONDARY:
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

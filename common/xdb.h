@@ -52,7 +52,9 @@ enum {
 
 frs_status_t frs_xdb_open(const char *path, unsigned flags, frs_xdb_t **out,
                           char **errmsg) FRS_NOEXCEPT;
-/* Close.  Uncommitted work in an open transaction is discarded.  NULL ok. */
+/* Close.  Every change since the last successful frs_xdb_commit is
+ * discarded (changes always go into a transaction, opened automatically on
+ * the first change).  NULL ok. */
 void frs_xdb_free(frs_xdb_t *db) FRS_NOEXCEPT;
 const char *frs_xdb_errmsg(const frs_xdb_t *db) FRS_NOEXCEPT;
 
@@ -105,7 +107,7 @@ frs_status_t frs_xr_stats(frs_xr_t *xr, frs_xr_stats_t *out) FRS_NOEXCEPT;
 /* Number of documents indexed by term. */
 frs_status_t frs_xr_termfreq(frs_xr_t *xr, const char *term, size_t len,
                              unsigned long long *out) FRS_NOEXCEPT;
-/* wdf of term in document docid (0 if absent) and the document's length. */
+/* wdf of term in document docid (0 if absent). */
 frs_status_t frs_xr_doc_wdf(frs_xr_t *xr, unsigned docid, const char *term,
                             size_t len, unsigned *wdf) FRS_NOEXCEPT;
 frs_status_t frs_xr_doclength(frs_xr_t *xr, unsigned docid,
@@ -123,7 +125,7 @@ typedef struct {
 
 typedef struct {
     unsigned docid;
-    unsigned rank;              /* 0-based, counting from the first result */
+    unsigned rank;              /* 0-based index within the returned window */
     double score;
     const char *data;           /* document data, borrowed */
     size_t data_len;
@@ -141,7 +143,9 @@ typedef struct {
 typedef int (*frs_hit_cb)(void *ctx, const frs_hit_t *hit);
 
 /* Run q with BM25 and deliver hits best first.  A DatabaseModifiedError is
- * handled by reopening and retrying once.  info may be NULL. */
+ * handled by reopening and retrying once (hits are fetched before the first
+ * callback, so none is delivered twice).  opts is required; cb and info may
+ * be NULL. */
 frs_status_t frs_xr_search(frs_xr_t *xr, const frs_qnode_t *q,
                            const frs_search_opts_t *opts, frs_hit_cb cb,
                            void *ctx, frs_search_info_t *info) FRS_NOEXCEPT;

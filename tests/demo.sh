@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The main job on the bundled corpus: index it, then search it.
+# Usage: tests/demo.sh BUILD_DIR
+set -eu
+B=${1:-build}
+DB="$B/demo-db"
+rm -rf "$DB"
+echo "== indexing corpus/ into $DB"
+"$B/indexer" -d "$DB" --summary corpus/articles.jsonl corpus/txt
+for q in 'pomme de terre' 'eglise romane' '"Tour de France" vélo' 'coeur -santé' 'title:marseille'; do
+    echo
+    echo "== query -d $DB '$q' -n 3"
+    "$B/query" -d "$DB" -n 3 "$q" || true
+done
+echo
+echo "Try: $B/query -d $DB 'vos mots'   (see $B/query --help)"

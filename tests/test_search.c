@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: MIT
+ * test_search.c: indexer and searcher together on a real on-disk database:
+ * ranking by meaning, collapse, date filters, explanations that add up to
+ * Xapian's scores, schema refusal.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "indexer.h"
+#include "schema.h"
+#include "search.h"
+#include "xdb.h"
+
+static char dir[64];
+
+static void add(frs_indexer_t *ix, const char *id, const char *title,
+                const char *date, const char *body)
+{
+    frs_article_t a = {"t", 1, id, title, NULL, date, body, strlen(body)};
+    assert_int_equal(frs_indexer_add(ix, &a), FRS_OK);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    strcpy(dir, "/tmp/frs-search-XXXXXX");
+    if (!mkdtemp(dir))
+        return -1;
+    strcat(dir, "/db");
+    frs_indexer_opts_t o = {{5, 40, 0}, 100, 0, 0, 1};
+    frs_indexer_t *ix;
+    char *err;
+    if (frs_indexer_open(dir, &o, &ix, &err) != FRS_OK)
+        return -1;
+    add(ix, "velo-course", "Le Tour de France à vélo", "2023-07-14",
+        "Les coureurs du Tour de France ont roulé à vélo sous la pluie.\n\n"
+        "Le maillot jaune a gardé son avance dans la montagne malgré le vent.");
+    add(ix, "velo-ville", "Pistes cyclables", "2024-03-01",
+        "La ville ouvre une piste cyclable pour les vélos et les trottinettes.\n\n"
+        "Les cyclistes saluent la piste, les commerçants sont plus réservés.");
+    add(ix, "eglise", "L’Église Saint-Martin rouvre", "2022-05-02",
+        "L’église Saint-Martin rouvre après deux ans de travaux.\n\n"
+        "Les églises de la région attendent elles aussi des travaux.");
+    add(ix, "pommes", "Récolte", "2021-09-20",
+        "La récolte de pommes de terre est bonne cette année.\n\n"
+        "Une pomme de terre sur deux part à l’export, dit la coopérative.");
+    int rc = frs_indexer_commit(ix);
+    frs_indexer_free(ix);
+    return rc == FRS_OK ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[128];
+    *strrchr(dir, '/') = '\0';
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static frs_results_t *run(frs_searcher_t *s, const char *q,
+                          frs_search_params_t *p)
+{
+    frs_results_t *r = NULL;
+    char *err = NULL;
+    frs_status_t rc = frs_searcher_run(s, q, strlen(q), p, &r, &err);
+    if (rc != FRS_OK)
+        fail_msg("%s: %s", q, err ? err : frs_strerror(rc));
+    return r;
+}
+
+static frs_searcher_t *open_s(void)
+{
+    frs_searcher_t *s = NULL;
+    char *err = NULL;
+    assert_int_equal(frs_searcher_open(dir, &s, &err), FRS_OK);
+    return s;
+}
+
+static void test_search_ranks_by_meaning(void **state)
+{
+    (void)state;
+    frs_searcher_t *s = open_s();
+    frs_search_params_t p;
+    frs_search_params_init(&p);
+    frs_results_t *r = run(s, "eglise", &p);
+    assert_true(r->n >= 1);
+    assert_string_equal(r->hits[0].info.id, "eglise");
+    assert_string_equal(r->hits[0].info.title, "L’Église Saint-Martin rouvre");
+    frs_results_free(r);
+    r = run(s, "\"pomme de terre\"", &p);
+    assert_int_equal(r->n, 2); /* both passages hold the phrase */
+    assert_string_equal(r->hits[0].info.id, "pommes");
+    frs_results_free(r);
+    r = run(s, "vélo -cyclable", &p);
+    for (size_t i = 0; i < r->n; i++)
+        assert_string_not_equal(r->hits[i].info.id, "velo-ville");
+    assert_true(r->n >= 1);
+    frs_results_free(r);
+    frs_searcher_free(s);
+}
+
+static void test_search_articles_collapse(void **state)
+{
+    (void)state;
+    frs_searcher_t *s = open_s();
+    frs_search_params_t p;
+    frs_search_params_init(&p);
+    frs_results_t *r = run(s, "travaux églises", &p);
+    assert_int_equal(r->n, 2); /* two passages of one article */
+    frs_results_free(r);
+    p.articles = 1;
+    r = run(s, "travaux églises", &p);
+    assert_int_equal(r->n, 1);
+    assert_int_equal(r->hits[0].collapsed, 1);
+    frs_results_free(r);
+    frs_searcher_free(s);
+}
+
+static void test_search_date_filter(void **state)
+{
+    (void)state;
+    frs_searcher_t *s = open_s();
+    frs_search_params_t p;
+    frs_search_params_init(&p);
+    p.from = "2024-01-01";
+    frs_results_t *r = run(s, "vélo", &p);
+    assert_int_equal(r->n, 1);
+    assert_string_equal(r->hits[0].info.id, "velo-ville");
+    frs_results_free(r);
+    p.from = "2024-1-1";
+    char *err = NULL;
+    assert_int_equal(frs_searcher_run(s, "vélo", 5, &p, &r, &err), FRS_EINVAL);
+    assert_non_null(err);
+    free(err);
+    frs_searcher_free(s);
+}
+
+static void test_search_explain_sums_to_score(void **state)
+{
+    (void)state;
+    frs_searcher_t *s = open_s();
+    static const char *queries[] = {
+        "vélo", "église travaux", "\"pomme de terre\" récolte",
+        "+vélo pluie -cyclable", "title:église", "tour vélo pomme église",
+        "Saint-Martin",
+    };
+    static const double k1s[] = {1.2, 0.5, 2.0}, bs[] = {0.75, 0.0, 1.0};
+    for (size_t k = 0; k < 3; k++) {
+        frs_search_params_t p;
+        frs_search_params_init(&p);
+        p.explain = 1;
+        p.bm25.k1 = k1s[k];
+        p.bm25.b = bs[k];
+        p.qp.exact_boost = 1.5;
+        for (size_t i = 0; i < sizeof queries / sizeof *queries; i++) {
+            frs_results_t *r = run(s, queries[i], &p);
+            assert_true(r->n > 0);
+            for (size_t h = 0; h < r->n; h++) {
+                if (r->hits[h].explain_sum - r->hits[h].score > 1e-9 ||
+                    r->hits[h].score - r->hits[h].explain_sum > 1e-9)
+                    fail_msg("%s k1=%g b=%g hit %zu: explain %.12f score %.12f",
+                             queries[i], k1s[k], bs[k], h,
+                             r->hits[h].explain_sum, r->hits[h].score);
+                assert_true(r->hits[h].nexplain > 0);
+            }
+            frs_results_free(r);
+        }
+    }
+    frs_searcher_free(s);
+}
+
+static void test_search_refuses_foreign_schema(void **state)
+{
+    (void)state;
+    frs_xdb_t *w;
+    char *err = NULL;
+    assert_int_equal(frs_xdb_open(dir, 0, &w, &err), FRS_OK);
+    assert_int_equal(frs_xdb_set_metadata(w, FRS_META_SCHEMA, "99"), FRS_OK);
+    assert_int_equal(frs_xdb_commit(w), FRS_OK);
+    frs_xdb_free(w);
+    frs_searcher_t *s = NULL;
+    assert_int_equal(frs_searcher_open(dir, &s, &err), FRS_EVERSION);
+    assert_null(s);
+    assert_non_null(strstr(err, "incompatible"));
+    free(err);
+    /* and the indexer refuses to write to it */
+    frs_indexer_opts_t o = {{5, 40, 0}, 100, 0, 0, 0};
+    frs_indexer_t *ix;
+    assert_int_equal(frs_indexer_open(dir, &o, &ix, &err), FRS_EVERSION);
+    free(err);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_search_ranks_by_meaning),
+        cmocka_unit_test(test_search_articles_collapse),
+        cmocka_unit_test(test_search_date_filter),
+        cmocka_unit_test(test_search_explain_sums_to_score),
+        cmocka_unit_test(test_search_refuses_foreign_schema),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,14 +64,14 @@ static void expect_contains(const char *q, const char *part)
 static void test_qparse_word_is_stem_or_boosted_exact(void **state)
 {
     (void)state;
-    expect("Église", "OR(OR(Zeglis SCALE(2, eglise)))");
+    expect("Église", "OR(OR(Zeglis SCALE(2.0, eglise)))");
 }
 
 static void test_qparse_stopwords_dropped_but_kept_alone(void **state)
 {
     (void)state;
-    expect("la maison", "OR(OR(Zmaison SCALE(2, maison)))");
-    expect_contains("le la", "SCALE(2, le)");
+    expect("la maison", "OR(OR(Zmaison SCALE(2.0, maison)))");
+    expect_contains("le la", "SCALE(2.0, le)");
 }
 
 static void test_qparse_phrase_keeps_stopwords_exact(void **state)
@@ -85,14 +86,14 @@ static void test_qparse_required_and_excluded(void **state)
 {
     (void)state;
     expect("+vélo tour -cyclable",
-           "AND_NOT(AND_MAYBE(AND(AND(OR(Zvelo SCALE(2, velo)))) "
-           "OR(OR(Ztour SCALE(2, tour)))) OR(OR(Zcyclabl SCALE(2, cyclable))))");
+           "AND_NOT(AND_MAYBE(AND(AND(OR(Zvelo SCALE(2.0, velo)))) "
+           "OR(OR(Ztour SCALE(2.0, tour)))) OR(OR(Zcyclabl SCALE(2.0, cyclable))))");
 }
 
 static void test_qparse_title_field(void **state)
 {
     (void)state;
-    expect("title:Église", "OR(OR(ZSeglis SCALE(2, Seglise)))");
+    expect("title:Église", "OR(OR(ZSeglis SCALE(2.0, Seglise)))");
     expect("titre:\"pomme de terre\"", "OR(PHRASE(Spomme Sde Sterre))");
 }
 
@@ -100,13 +101,13 @@ static void test_qparse_compound_whole_or_parts(void **state)
 {
     (void)state;
     expect_contains("porte-monnaie", "PHRASE(porte monnaie)");
-    expect_contains("porte-monnaie", "SCALE(2, porte-monnaie)");
+    expect_contains("porte-monnaie", "SCALE(2.0, porte-monnaie)");
 }
 
 static void test_qparse_number_with_spaces_joined(void **state)
 {
     (void)state;
-    expect_contains("1 200 emplois", "SCALE(2, 1200)");
+    expect_contains("1 200 emplois", "SCALE(2.0, 1200)");
 }
 
 static void test_qparse_errors(void **state)

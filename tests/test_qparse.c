@@ -134,8 +134,8 @@ static void test_qparse_highlight_lists(void **state)
     (void)state;
     frs_parsed_t *p;
     char *err;
-    assert_int_equal(frs_qparse(an, "églises -vélo \"la ville\"", 29, NULL,
-                                &p, &err), FRS_OK);
+    const char *q = "églises -vélo \"la ville\"";
+    assert_int_equal(frs_qparse(an, q, strlen(q), NULL, &p, &err), FRS_OK);
     assert_true(frs_strlist_has(&p->exact, "eglises", 7));
     assert_true(frs_strlist_has(&p->stems, "eglis", 5));
     assert_true(frs_strlist_has(&p->exact, "la", 2));

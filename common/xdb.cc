@@ -23,6 +23,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,9 @@ struct frs_xdb {
 
 struct frs_xr {
     Xapian::Database db;
+    std::string path;
+    dev_t dev = 0;   // identity of path when opened (see frs_xr_reopen)
+    ino_t ino = 0;
     char err[ERRMSG_SIZE] = "";
 };
 
@@ -197,6 +201,23 @@ void ensure_txn(frs_xdb_t *h)
         h->db.begin_transaction(false);
         h->txn = TXN_IMPLICIT;
     }
+}
+
+// Bring a reader to the latest revision.  A database renamed into place
+// over the old path (or a replaced stub file) has a new inode: Xapian's
+// reopen() would keep reading the old files, so open the path afresh.
+bool reopen_reader(frs_xr_t *h)
+{
+    struct stat st;
+    if (!h->path.empty() && stat(h->path.c_str(), &st) == 0 &&
+        (st.st_dev != h->dev || st.st_ino != h->ino)) {
+        Xapian::Database fresh(h->path);
+        h->db = fresh;
+        h->dev = st.st_dev;
+        h->ino = st.st_ino;
+        return true;
+    }
+    return h->db.reopen();
 }
 
 }  // namespace
@@ -548,6 +569,12 @@ extern "C" frs_status_t frs_xr_open(const char *path, frs_xr_t **out,
     frs_xr_t *h = nullptr;
     try {
         h = new frs_xr;
+        h->path = path;
+        struct stat st;
+        if (stat(path, &st) == 0) {
+            h->dev = st.st_dev;
+            h->ino = st.st_ino;
+        }
         // Database(path) autodetects: a glass directory or a stub file.
         h->db = Xapian::Database(path);
         *out = h;
@@ -584,7 +611,7 @@ extern "C" frs_status_t frs_xr_reopen(frs_xr_t *h, int *changed) noexcept
         return FRS_EINVAL;
     h->err[0] = '\0';
     try {
-        bool c = h->db.reopen();
+        bool c = reopen_reader(h);
         if (changed)
             *changed = c ? 1 : 0;
         return FRS_OK;
@@ -811,9 +838,11 @@ struct HitRec {
 };
 
 // Run the query once; fills hits and info.  May throw DatabaseModifiedError.
+typedef std::vector<std::pair<std::string, Xapian::doccount>> Facets;
+
 void run_search(Xapian::Database &db, const Xapian::Query &query,
                 const frs_search_opts_t *o, std::vector<HitRec> &hits,
-                frs_search_info_t &info)
+                frs_search_info_t &info, Facets &facets)
 {
     hits.clear();
     Xapian::Enquire enq(db);
@@ -823,7 +852,13 @@ void run_search(Xapian::Database &db, const Xapian::Query &query,
     if (o->collapse_slot >= 0)
         enq.set_collapse_key(static_cast<Xapian::valueno>(o->collapse_slot),
                              1);
-    Xapian::MSet mset = enq.get_mset(o->first, o->max, o->check_at_least);
+    Xapian::ValueCountMatchSpy spy(o->facet_slot);
+    Xapian::doccount check = o->check_at_least;
+    if (o->facet_cb) {
+        enq.add_matchspy(&spy);
+        check = db.get_doccount(); // count every match, not a sample
+    }
+    Xapian::MSet mset = enq.get_mset(o->first, o->max, check);
     info.estimated = mset.get_matches_estimated();
     info.lower = mset.get_matches_lower_bound();
     info.upper = mset.get_matches_upper_bound();
@@ -838,6 +873,12 @@ void run_search(Xapian::Database &db, const Xapian::Query &query,
         r.collapse_count = it.get_collapse_count();
         r.data = it.get_document().get_data();
         hits.push_back(std::move(r));
+    }
+    facets.clear();
+    if (o->facet_cb) {
+        for (Xapian::TermIterator t = spy.values_begin(); t != spy.values_end();
+             ++t)
+            facets.emplace_back(*t, t.get_termfreq());
     }
 }
 
@@ -860,17 +901,21 @@ extern "C" frs_status_t frs_xr_search(frs_xr_t *h, const frs_qnode_t *q,
     try {
         Xapian::Query query = build_query(q, 0);
         std::vector<HitRec> hits;
+        Facets facets;
         frs_search_info_t si{};
         try {
-            run_search(h->db, query, opts, hits, si);
+            run_search(h->db, query, opts, hits, si, facets);
         } catch (const Xapian::DatabaseModifiedError &) {
             // The revision we were reading was overwritten: move to the
             // latest one and retry once (a second failure is reported).
-            h->db.reopen();
-            run_search(h->db, query, opts, hits, si);
+            reopen_reader(h);
+            run_search(h->db, query, opts, hits, si, facets);
         }
         if (info)
             *info = si;
+        for (const auto &f : facets)
+            opts->facet_cb(opts->facet_ctx, f.first.data(), f.first.size(),
+                           f.second);
         if (cb) {
             for (size_t i = 0; i < hits.size(); i++) {
                 frs_hit_t hit;
@@ -887,5 +932,96 @@ extern "C" frs_status_t frs_xr_search(frs_xr_t *h, const frs_qnode_t *q,
         return FRS_OK;
     } catch (...) {
         return xdb_fail(h);
+    }
+}
+
+/* ---------- spelling, compaction, checking ---------- */
+
+extern "C" frs_status_t frs_xdb_add_spelling(frs_xdb_t *h, const char *word,
+                                             size_t len, unsigned inc) noexcept
+{
+    if (!h)
+        return FRS_EINVAL;
+    h->err[0] = '\0';
+    if (!word || len == 0 || inc == 0)
+        return einval(h->err, "empty spelling word");
+    try {
+        ensure_txn(h);
+        h->db.add_spelling(std::string(word, len), inc);
+        return FRS_OK;
+    } catch (...) {
+        return xdb_fail(h);
+    }
+}
+
+extern "C" frs_status_t frs_xr_spelling(frs_xr_t *h, const char *word,
+                                        size_t len, unsigned max_edit,
+                                        char **out) noexcept
+{
+    if (out)
+        *out = nullptr;
+    if (!h)
+        return FRS_EINVAL;
+    h->err[0] = '\0';
+    if (!out || !word)
+        return einval(h->err, "NULL word or output");
+    try {
+        std::string s = h->db.get_spelling_suggestion(std::string(word, len),
+                                                      max_edit);
+        if (!s.empty())
+            *out = dup_string(s);
+        return FRS_OK;
+    } catch (...) {
+        return xdb_fail(h);
+    }
+}
+
+extern "C" frs_status_t frs_xdb_compact(const char *src, const char *dst,
+                                        char **errmsg) noexcept
+{
+    char msg[ERRMSG_SIZE] = "";
+    if (errmsg)
+        *errmsg = nullptr;
+    if (!src || !dst || !*src || !*dst) {
+        give_errmsg(errmsg, "invalid argument: empty database path");
+        return FRS_EINVAL;
+    }
+    try {
+        Xapian::Database db(src);
+        db.compact(dst, Xapian::DBCOMPACT_NO_RENUMBER);
+        return FRS_OK;
+    } catch (...) {
+        frs_status_t rc = xdb_fail(msg, sizeof msg, src);
+        give_errmsg(errmsg, msg);
+        return rc;
+    }
+}
+
+extern "C" frs_status_t frs_xdb_check(const char *path,
+                                      unsigned long long *nerrors,
+                                      char **report) noexcept
+{
+    char msg[ERRMSG_SIZE] = "";
+    if (nerrors)
+        *nerrors = 0;
+    if (report)
+        *report = nullptr;
+    if (!path || !nerrors || !report)
+        return FRS_EINVAL;
+    try {
+        std::ostringstream os;
+        size_t n = Xapian::Database::check(path, Xapian::DBCHECK_SHOW_STATS,
+                                           &os);
+        *nerrors = n;
+        *report = dup_string(os.str());
+        return FRS_OK;
+    } catch (...) {
+        frs_status_t rc = xdb_fail(msg, sizeof msg, path);
+        try {
+            *report = dup_string(msg);
+        } catch (...) {
+            *report = nullptr;
+        }
+        return rc;
     }
 }

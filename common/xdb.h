@@ -91,7 +91,9 @@ frs_status_t frs_xr_open(const char *path, frs_xr_t **out, char **errmsg)
 void frs_xr_free(frs_xr_t *xr) FRS_NOEXCEPT;
 const char *frs_xr_errmsg(const frs_xr_t *xr) FRS_NOEXCEPT;
 /* Move to the latest committed revision; *changed (may be NULL) is set to 1
- * if there was a newer one. */
+ * if there was a newer one.  If the path now names another database (a
+ * rebuilt one renamed into place, or a stub file replaced), it is opened
+ * afresh. */
 frs_status_t frs_xr_reopen(frs_xr_t *xr, int *changed) FRS_NOEXCEPT;
 frs_status_t frs_xr_get_metadata(frs_xr_t *xr, const char *key, char **out)
     FRS_NOEXCEPT;
@@ -116,11 +118,19 @@ frs_status_t frs_xr_doclength(frs_xr_t *xr, unsigned docid,
 frs_status_t frs_xr_count_terms(frs_xr_t *xr, const char *prefix,
                                 unsigned long long *out) FRS_NOEXCEPT;
 
+/* Called once per distinct value of the facet slot among all matching
+ * documents (before collapsing), with the number of documents holding it. */
+typedef void (*frs_facet_cb)(void *ctx, const char *value, size_t len,
+                             unsigned long long count);
+
 typedef struct {
     double k1, b, min_normlen; /* BM25 parameters (k2 = 0, k3 = 1) */
     unsigned first, max;       /* result window */
     int collapse_slot;         /* -1: none; else keep the best doc per value */
     unsigned check_at_least;   /* make the estimate exact up to this many */
+    frs_facet_cb facet_cb;     /* NULL: no facet counts */
+    void *facet_ctx;
+    unsigned facet_slot;
 } frs_search_opts_t;
 
 typedef struct {
@@ -149,6 +159,27 @@ typedef int (*frs_hit_cb)(void *ctx, const frs_hit_t *hit);
 frs_status_t frs_xr_search(frs_xr_t *xr, const frs_qnode_t *q,
                            const frs_search_opts_t *opts, frs_hit_cb cb,
                            void *ctx, frs_search_info_t *info) FRS_NOEXCEPT;
+
+/* Spelling data: add word (inc occurrences) to the database's spelling
+ * dictionary. */
+frs_status_t frs_xdb_add_spelling(frs_xdb_t *db, const char *word, size_t len,
+                                  unsigned inc) FRS_NOEXCEPT;
+
+/* Best spelling correction of word within max_edit edits, or *out = NULL
+ * when there is none.  Not available over the remote backend: FRS_EXAPIAN
+ * with a message then. */
+frs_status_t frs_xr_spelling(frs_xr_t *xr, const char *word, size_t len,
+                             unsigned max_edit, char **out) FRS_NOEXCEPT;
+
+/* Compact the database (or stub) at src into a new database at dst, which
+ * must not exist.  *errmsg (malloc'd, may be NULL) explains a failure. */
+frs_status_t frs_xdb_compact(const char *src, const char *dst, char **errmsg)
+    FRS_NOEXCEPT;
+
+/* Run Xapian's consistency check on the database at path.  *nerrors gets the
+ * number of problems found, *report (malloc'd) the checker's output. */
+frs_status_t frs_xdb_check(const char *path, unsigned long long *nerrors,
+                           char **report) FRS_NOEXCEPT;
 
 FRS_END_DECLS
 

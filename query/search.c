@@ -399,9 +399,13 @@ frs_status_t frs_searcher_run(frs_searcher_t *s, const char *q, size_t len,
         frs_results_free(r);
         return FRS_ENOMEM;
     }
-    frs_search_opts_t so = {p->bm25.k1, p->bm25.b, p->bm25.min_normlen,
-                            p->offset, limit, p->articles ? FRS_SLOT_ARTICLE : -1,
-                            p->offset + limit + 1};
+    frs_search_opts_t so = {.k1 = p->bm25.k1,
+                            .b = p->bm25.b,
+                            .min_normlen = p->bm25.min_normlen,
+                            .first = p->offset,
+                            .max = limit,
+                            .collapse_slot = p->articles ? FRS_SLOT_ARTICLE : -1,
+                            .check_at_least = p->offset + limit + 1};
     frs_search_info_t info;
     collect_t c = {r, 0};
     rc = frs_xr_search(s->xr, r->parsed->query, &so, on_hit, &c, &info);

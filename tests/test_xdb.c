@@ -1199,6 +1199,142 @@ static void test_xdb_long_term_is_reported(void **state)
     frs_xr_free(r);
 }
 
+/* ---------- spelling, facets, compaction, check, switch ---------- */
+
+static void test_xdb_spelling_suggests_known_word(void **state)
+{
+    fixture_t *f = *state;
+    frs_xdb_t *w = open_writer(f);
+    add_doc(w, "1", "a1", NULL, "teletravail", "d1");
+    assert_int_equal(frs_xdb_add_spelling(w, "teletravail", 11, 3), FRS_OK);
+    assert_int_equal(frs_xdb_add_spelling(w, "", 0, 1), FRS_EINVAL);
+    commit(w);
+    frs_xdb_free(w);
+    frs_xr_t *r = open_reader(f);
+    char *s = NULL;
+    assert_int_equal(frs_xr_spelling(r, "teletravial", 11, 2, &s), FRS_OK);
+    assert_non_null(s);
+    assert_string_equal(s, "teletravail");
+    free(s);
+    assert_int_equal(frs_xr_spelling(r, "zzzzzz", 6, 2, &s), FRS_OK);
+    assert_null(s);
+    frs_xr_free(r);
+}
+
+typedef struct {
+    char value[8][16];
+    unsigned long long count[8];
+    int n;
+} facets_t;
+
+static void on_facet(void *ctx, const char *v, size_t len,
+                     unsigned long long count)
+{
+    facets_t *fa = ctx;
+    assert_true(fa->n < 8 && len < 16);
+    memcpy(fa->value[fa->n], v, len);
+    fa->value[fa->n][len] = '\0';
+    fa->count[fa->n++] = count;
+}
+
+static void test_xdb_facets_count_every_match(void **state)
+{
+    fixture_t *f = *state;
+    add_fruit_corpus(f);
+    frs_search_opts_t o = default_opts();
+    facets_t fa = {0};
+    o.max = 1; /* counts cover all matches, not just the window */
+    o.facet_cb = on_facet;
+    o.facet_ctx = &fa;
+    o.facet_slot = FRS_SLOT_DATE;
+    hits_t h = {0};
+    search_opts(f, T("pomme"), &o, &h, NULL);
+    assert_int_equal(h.n, 1);
+    assert_int_equal(fa.n, 3); /* docs 1, 2, 4: three distinct dates */
+    unsigned long long total = 0;
+    for (int i = 0; i < fa.n; i++)
+        total += fa.count[i];
+    assert_int_equal(total, 3);
+}
+
+static void test_xdb_compact_copies_content(void **state)
+{
+    fixture_t *f = *state;
+    add_fruit_corpus(f);
+    char dst[400];
+    snprintf(dst, sizeof dst, "%s/compact", f->dir);
+    char *err = NULL;
+    assert_int_equal(frs_xdb_compact(f->db, dst, &err), FRS_OK);
+    assert_null(err);
+    frs_xr_t *r = NULL;
+    assert_int_equal(frs_xr_open(dst, &r, &err), FRS_OK);
+    frs_xr_stats_t st;
+    assert_int_equal(frs_xr_stats(r, &st), FRS_OK);
+    assert_int_equal(st.doccount, 4);
+    frs_xr_free(r);
+    char missing[400];
+    snprintf(missing, sizeof missing, "%s/none", f->dir);
+    assert_int_not_equal(frs_xdb_compact(missing, dst, &err), FRS_OK);
+    assert_non_null(err);
+    free(err);
+}
+
+static void test_xdb_check_reports_clean_and_damaged(void **state)
+{
+    fixture_t *f = *state;
+    add_fruit_corpus(f);
+    unsigned long long n = 99;
+    char *report = NULL;
+    assert_int_equal(frs_xdb_check(f->db, &n, &report), FRS_OK);
+    assert_int_equal(n, 0);
+    assert_non_null(report);
+    free(report);
+    /* flip bytes in the middle of the postlist table */
+    char p[400];
+    snprintf(p, sizeof p, "%s/postlist.glass", f->db);
+    FILE *fp = fopen(p, "r+b");
+    assert_non_null(fp);
+    fseek(fp, 0, SEEK_END);
+    long size = ftell(fp);
+    for (long off = 0; off < size; off += 512) {
+        fseek(fp, off + 100, SEEK_SET);
+        fputs("garbage!", fp);
+    }
+    fclose(fp);
+    frs_status_t rc = frs_xdb_check(f->db, &n, &report);
+    assert_true(rc != FRS_OK || n > 0);
+    assert_non_null(report);
+    free(report);
+}
+
+static void test_xdb_reopen_follows_renamed_database(void **state)
+{
+    fixture_t *f = *state;
+    add_fruit_corpus(f);
+    frs_xr_t *r = open_reader(f);
+    /* build another database and rename it into place */
+    char other[400], old[400];
+    snprintf(other, sizeof other, "%s/other", f->dir);
+    snprintf(old, sizeof old, "%s/old", f->dir);
+    frs_xdb_t *w = NULL;
+    char *err = NULL;
+    assert_int_equal(frs_xdb_open(other, FRS_XDB_CREATE, &w, &err), FRS_OK);
+    add_doc(w, "9", "a9", NULL, "kiwi", "d9");
+    commit(w);
+    frs_xdb_free(w);
+    assert_int_equal(rename(f->db, old), 0);
+    assert_int_equal(rename(other, f->db), 0);
+    int changed = 0;
+    assert_int_equal(frs_xr_reopen(r, &changed), FRS_OK);
+    assert_int_equal(changed, 1);
+    frs_xr_stats_t st;
+    assert_int_equal(frs_xr_stats(r, &st), FRS_OK);
+    assert_int_equal(st.doccount, 1);
+    assert_int_equal(frs_xr_reopen(r, &changed), FRS_OK);
+    assert_int_equal(changed, 0);
+    frs_xr_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1233,6 +1369,11 @@ int main(void)
         T_(test_xdb_transaction_commit_is_atomic),
         T_(test_xdb_free_without_commit_discards),
         T_(test_xdb_long_term_is_reported),
+        T_(test_xdb_spelling_suggests_known_word),
+        T_(test_xdb_facets_count_every_match),
+        T_(test_xdb_compact_copies_content),
+        T_(test_xdb_check_reports_clean_and_damaged),
+        T_(test_xdb_reopen_follows_renamed_database),
 #undef T_
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -121,8 +121,8 @@ static inline size_t decode(const unsigned char *s, size_t len, size_t i,
 
 /* Class of the character at s[i]; C_SEP at the end or on an invalid byte.
  * *cp and *n receive the character and its length. */
-static inline int peek(const frs_analyzer_t *an, const unsigned char *s, size_t len,
-                size_t i, utf8proc_int32_t *cp, size_t *n)
+static inline int peek(const frs_analyzer_t *an, const unsigned char *s,
+                       size_t len, size_t i, utf8proc_int32_t *cp, size_t *n)
 {
     *cp = -1;
     *n = 0;
@@ -139,7 +139,8 @@ static inline int peek(const frs_analyzer_t *an, const unsigned char *s, size_t 
 
 /* Length of a thousands separator (space, U+00A0, U+202F, U+2009) at s[i],
  * or 0. */
-static inline size_t group_sep_len(const unsigned char *s, size_t len, size_t i)
+static inline size_t group_sep_len(const unsigned char *s, size_t len,
+                                   size_t i)
 {
     if (i < len && s[i] == ' ')
         return 1;
@@ -480,7 +481,8 @@ static frs_status_t add_part(frs_analyzer_t *an, const unsigned char *s,
     p->end = b;
     p->number = number;
     p->xoff = an->word.len;
-    frs_status_t rc = number ? fold_number(an, s, a, b) : fold_part(an, s, a, b);
+    frs_status_t rc = number ? fold_number(an, s, a, b)
+                             : fold_part(an, s, a, b);
     p->xlen = an->word.len - p->xoff;
     return rc;
 }
@@ -598,9 +600,9 @@ static frs_status_t build_tables(frs_analyzer_t *an)
     for (utf8proc_int32_t cp = 0; cp < FAST_LIMIT; cp++) {
         an->fast_len[cp] = FAST_SLOW;
         if (cp < 0x80) {
-            an->cls[cp] = is_digit((unsigned char)cp) ? C_DIGIT :
-                          ((cp | 0x20) >= 'a' && (cp | 0x20) <= 'z') ? C_LETTER :
-                          C_SEP;
+            int alpha = (cp | 0x20) >= 'a' && (cp | 0x20) <= 'z';
+            an->cls[cp] = is_digit((unsigned char)cp) ? C_DIGIT
+                          : alpha ? C_LETTER : C_SEP;
             continue;
         }
         /* U+02BC is a letter (Lm) for Unicode, an apostrophe for us. */

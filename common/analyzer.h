@@ -28,6 +28,20 @@
  *  - invalid UTF-8 bytes act as word separators; the analyzer never fails on
  *    any input bytes.
  *
+ * Details of the rules above, as implemented in analyzer.c:
+ *  - word characters are Unicode letters, digits (N*) and combining marks; a
+ *    word starts on a letter or digit.  An apostrophe (' U+2019 U+02BC) joins
+ *    only between a letter (or mark) and a letter; a hyphen ('-' U+2010
+ *    U+2011) only between two word characters.
+ *  - an elision is stripped only at the start of the whole word
+ *    ("l'arc-en-ciel" -> compound "arc-en-ciel"); start excludes it.
+ *  - a compound's exact form is its parts' exact forms joined with '-'.
+ *  - a thousands group joins only if its 3 digits are not followed by a
+ *    letter or digit.  A plain digit run followed by letters is a word
+ *    ("19e", "320A"); a joined number followed by letters ends there
+ *    ("3,5kg" -> "3,5" "kg").  Only ASCII digits form numbers.
+ *  - a token whose exact form would be empty is not emitted.
+ *
  * Ownership: an analyzer owns one libstemmer stemmer, which is not
  * thread-safe: use one analyzer per thread.  Token strings handed to the
  * callback are borrowed and live only for that callback.
@@ -86,7 +100,9 @@ void frs_analyzer_free(frs_analyzer_t *an);
 /* Analyse text[0..len) (any bytes) and call cb for each token.  Positions
  * start at first_pos.  If last_pos is not NULL it receives the position after
  * the last token (so callers can continue numbering across fields).
- * Returns FRS_OK (also when cb stopped early) or FRS_ENOMEM. */
+ * Returns FRS_OK (also when cb stopped early) or FRS_ENOMEM; FRS_EINVAL if
+ * an or cb is NULL or text is NULL with len > 0.  After an early stop,
+ * *last_pos is the position after the token that stopped the run. */
 frs_status_t frs_analyzer_run(frs_analyzer_t *an, const char *text, size_t len,
                               unsigned first_pos, frs_token_cb cb, void *ctx,
                               unsigned *last_pos);

@@ -57,6 +57,14 @@ static size_t bad_len(const unsigned char *s, size_t n)
     return k <= need ? k : need; /* a complete sequence was valid: not here */
 }
 
+/* utf8proc_iterate() on at most 4 bytes (so huge lengths never overflow its
+ * signed length). */
+static utf8proc_ssize_t iterate(const unsigned char *s, size_t avail,
+                                utf8proc_int32_t *cp)
+{
+    return utf8proc_iterate(s, (utf8proc_ssize_t)(avail < 4 ? avail : 4), cp);
+}
+
 frs_status_t frs_utf8_sanitize(const char *in, size_t len, char **out,
                                size_t *outlen, size_t *nbad)
 {
@@ -75,7 +83,7 @@ frs_status_t frs_utf8_sanitize(const char *in, size_t len, char **out,
             continue;
         }
         utf8proc_int32_t cp;
-        utf8proc_ssize_t n = utf8proc_iterate(s + i, (utf8proc_ssize_t)(len - i), &cp);
+        utf8proc_ssize_t n = iterate(s + i, len - i, &cp);
         if (n > 0 && cp != 0) {
             i += (size_t)n;
             continue;
@@ -112,7 +120,7 @@ int frs_utf8_valid(const char *in, size_t len)
             continue;
         }
         utf8proc_int32_t cp;
-        utf8proc_ssize_t n = utf8proc_iterate(s + i, (utf8proc_ssize_t)(len - i), &cp);
+        utf8proc_ssize_t n = iterate(s + i, len - i, &cp);
         if (n <= 0 || cp == 0)
             return 0;
         i += (size_t)n;

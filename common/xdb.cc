@@ -1025,3 +1025,51 @@ extern "C" frs_status_t frs_xdb_check(const char *path,
         return rc;
     }
 }
+
+/* ---------- iteration ---------- */
+
+extern "C" frs_status_t frs_xdb_each_term(frs_xdb_t *h, const char *prefix,
+                                          frs_term_cb cb, void *ctx) noexcept
+{
+    if (!h)
+        return FRS_EINVAL;
+    h->err[0] = '\0';
+    if (!prefix || !cb)
+        return einval(h->err, "NULL prefix or callback");
+    try {
+        // Copy the terms first: the callback may change the database.
+        std::vector<std::string> terms;
+        for (Xapian::TermIterator t = h->db.allterms_begin(prefix);
+             t != h->db.allterms_end(prefix); ++t)
+            terms.push_back(*t);
+        for (const auto &t : terms)
+            if (cb(ctx, t.data(), t.size()) != 0)
+                break;
+        return FRS_OK;
+    } catch (...) {
+        return xdb_fail(h);
+    }
+}
+
+extern "C" frs_status_t frs_xr_each_doc(frs_xr_t *h, unsigned slot,
+                                        frs_doc_cb cb, void *ctx) noexcept
+{
+    if (!h)
+        return FRS_EINVAL;
+    h->err[0] = '\0';
+    if (!cb)
+        return einval(h->err, "NULL callback");
+    try {
+        for (Xapian::PostingIterator p = h->db.postlist_begin("");
+             p != h->db.postlist_end(""); ++p) {
+            Xapian::Document d = h->db.get_document(*p);
+            const std::string data = d.get_data();
+            const std::string v = d.get_value(slot);
+            if (cb(ctx, *p, data.data(), data.size(), v.data(), v.size()) != 0)
+                break;
+        }
+        return FRS_OK;
+    } catch (...) {
+        return xdb_fail(h);
+    }
+}

@@ -160,6 +160,20 @@ frs_status_t frs_xr_search(frs_xr_t *xr, const frs_qnode_t *q,
                            const frs_search_opts_t *opts, frs_hit_cb cb,
                            void *ctx, frs_search_info_t *info) FRS_NOEXCEPT;
 
+/* Call cb for each term starting with prefix (in byte order), as the writer
+ * sees it (uncommitted changes included).  cb returns non-zero to stop. */
+typedef int (*frs_term_cb)(void *ctx, const char *term, size_t len);
+frs_status_t frs_xdb_each_term(frs_xdb_t *db, const char *prefix,
+                               frs_term_cb cb, void *ctx) FRS_NOEXCEPT;
+
+/* Call cb for every document of the reader: its docid, data and the value
+ * in slot.  cb returns non-zero to stop. */
+typedef int (*frs_doc_cb)(void *ctx, unsigned docid, const char *data,
+                          size_t data_len, const char *value,
+                          size_t value_len);
+frs_status_t frs_xr_each_doc(frs_xr_t *xr, unsigned slot, frs_doc_cb cb,
+                             void *ctx) FRS_NOEXCEPT;
+
 /* Spelling data: add word (inc occurrences) to the database's spelling
  * dictionary. */
 frs_status_t frs_xdb_add_spelling(frs_xdb_t *db, const char *word, size_t len,

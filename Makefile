@@ -33,7 +33,7 @@ CMOCKA_LIBS = $(shell pkg-config --libs cmocka)
 
 COMMON_C = common/status.c common/utf8.c common/analyzer.c common/stopwords.c \
 	common/qtree.c common/bm25.c common/passage.c common/docdata.c \
-	common/buf.c common/hash.c
+	common/buf.c common/hash.c common/dbswap.c common/strset.c
 COMMON_CXX = common/xdb.cc
 INDEXER_C = indexer/ingest.c indexer/indexer.c
 QUERY_C = query/qparse.c query/highlight.c query/search.c query/output.c

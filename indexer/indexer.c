@@ -13,6 +13,7 @@
 #include "docdata.h"
 #include "hash.h"
 #include "schema.h"
+#include "strset.h"
 #include "xdb.h"
 
 struct frs_indexer {
@@ -20,6 +21,7 @@ struct frs_indexer {
     frs_analyzer_t *an;
     frs_indexer_opts_t o;
     frs_indexer_counts_t counts;
+    frs_strset_t *seen;       /* ids met in this run, for prune */
     long long articles;       /* articles in the database */
     unsigned pending;         /* changed articles since the last commit */
     int in_txn;
@@ -62,6 +64,8 @@ frs_status_t frs_indexer_open(const char *path, const frs_indexer_opts_t *o,
     frs_status_t rc = frs_xdb_open(path, flags, &ix->db, errmsg);
     if (rc == FRS_OK)
         rc = frs_analyzer_new(&ix->an);
+    if (rc == FRS_OK)
+        rc = frs_strset_new(&ix->seen);
     char *schema = NULL, *anv = NULL, *count = NULL;
     unsigned long long ndocs = 0;
     if (rc == FRS_OK)
@@ -252,9 +256,45 @@ static frs_status_t maybe_commit(frs_indexer_t *ix)
     return FRS_OK;
 }
 
+frs_status_t frs_indexer_mark_seen(frs_indexer_t *ix, const char *id)
+{
+    return frs_strset_add(ix->seen, id, strlen(id));
+}
+
+typedef struct {
+    frs_indexer_t *ix;
+    frs_status_t rc;
+} prune_t;
+
+static int prune_one(void *ctx, const char *term, size_t len)
+{
+    prune_t *p = ctx;
+    size_t pl = strlen(FRS_PFX_ARTICLE);
+    if (frs_strset_has(p->ix->seen, term + pl, len - pl))
+        return 0;
+    char id[FRS_MAX_ID_BYTES + 1];
+    if (len - pl > FRS_MAX_ID_BYTES)
+        return 0;
+    memcpy(id, term + pl, len - pl);
+    id[len - pl] = '\0';
+    p->rc = frs_indexer_delete(p->ix, id, NULL);
+    return p->rc != FRS_OK;
+}
+
+frs_status_t frs_indexer_prune(frs_indexer_t *ix)
+{
+    prune_t p = {ix, FRS_OK};
+    frs_status_t rc = frs_xdb_each_term(ix->db, FRS_PFX_ARTICLE, prune_one, &p);
+    if (rc != FRS_OK)
+        return fail(ix, rc, "cannot list articles to prune");
+    return p.rc;
+}
+
 frs_status_t frs_indexer_add(frs_indexer_t *ix, const frs_article_t *a)
 {
     char hash[17];
+    if (frs_indexer_mark_seen(ix, a->id) != FRS_OK)
+        return FRS_ENOMEM;
     article_hash(ix, a, hash);
     frs_buf_t tmp = FRS_BUF_INIT;
     frs_buf_printf(&tmp, "%s%s", FRS_PFX_ARTICLE, a->id);
@@ -376,5 +416,6 @@ void frs_indexer_free(frs_indexer_t *ix)
         return;
     frs_xdb_free(ix->db);
     frs_analyzer_free(ix->an);
+    frs_strset_free(ix->seen);
     free(ix);
 }

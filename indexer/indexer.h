@@ -43,6 +43,14 @@ frs_status_t frs_indexer_add(frs_indexer_t *ix, const frs_article_t *a);
 /* Delete an article by id; *found (may be NULL) says whether it existed. */
 frs_status_t frs_indexer_delete(frs_indexer_t *ix, const char *id, int *found);
 
+/* Record that the article id is present in the inputs even though it was
+ * not indexed (e.g. rejected), so --prune keeps it. */
+frs_status_t frs_indexer_mark_seen(frs_indexer_t *ix, const char *id);
+
+/* Delete every article of the database whose id was neither added nor
+ * marked seen during this run. */
+frs_status_t frs_indexer_prune(frs_indexer_t *ix);
+
 /* Commit everything pending, with the metadata. */
 frs_status_t frs_indexer_commit(frs_indexer_t *ix);
 

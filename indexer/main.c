@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: MIT
  * main.c: the indexer command line.  Reads articles, indexes them into the
- * database, reports problems one line each, and turns the outcome into a
- * documented exit code.
+ * database (incrementally, or as a rebuild switched in atomically), reports
+ * problems one line each, and turns the outcome into a documented exit code.
+ * Quiet on success, for cron.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,8 +16,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dbswap.h"
 #include "indexer.h"
 #include "ingest.h"
+#include "xdb.h"
 
 enum {
     EXIT_OK = 0,
@@ -24,19 +30,32 @@ enum {
     EXIT_LOCKED = 5   /* another indexer is writing the database */
 };
 
-typedef struct {
-    frs_indexer_t *ix;
-    unsigned long rejected, warnings;
-    int verbose;
-    FILE *log;
-} run_t;
-
 static const char *prog = "indexer";
+
+typedef struct {
+    /* options */
+    const char *db, *log_path, *delete_from;
+    const char **deletes;
+    size_t ndeletes;
+    int verbose, strict, summary, json_summary, prune, rebuild, compact;
+    unsigned wait_s;
+    frs_indexer_opts_t o;
+    frs_ingest_t in;
+    /* state */
+    frs_indexer_t *ix;
+    FILE *log;
+    unsigned long rejected, warnings;
+    int unreadable;            /* a whole input could not be read */
+    int progress;              /* draw a progress line (stderr is a tty) */
+    unsigned long long total_bytes, done_bytes;
+    struct timespec t0, drawn;
+} run_t;
 
 static void usage(FILE *out)
 {
     fprintf(out,
 "Usage: %s -d DBDIR [OPTIONS] INPUT...\n"
+"       %s -d DBDIR --compact\n"
 "Index French news articles into a Xapian database (created if missing).\n"
 "\n"
 "INPUT is a JSON Lines file (.jsonl, .ndjson, .json), a plain-text file\n"
@@ -44,8 +63,12 @@ static void usage(FILE *out)
 "standard input.  Unchanged articles are skipped; changed ones replaced.\n"
 "\n"
 "  -d, --db DIR             database directory (required)\n"
+"      --rebuild            build a new database from INPUT beside the live\n"
+"                           one and switch to it atomically when complete\n"
+"      --prune              delete articles absent from every INPUT\n"
 "      --delete ID          delete the article ID (repeatable)\n"
 "      --delete-from FILE   delete the article ids listed in FILE, one a line\n"
+"      --compact            compact the database and switch atomically\n"
 "      --passage-min N      merge paragraphs shorter than N words (default %u)\n"
 "      --passage-max N      split passages longer than N words (default %u)\n"
 "      --passage-overlap N  start each passage N words early (default %u)\n"
@@ -53,39 +76,113 @@ static void usage(FILE *out)
 "      --max-article-bytes N  reject larger articles (default %u)\n"
 "      --strict             any rejected input is a failure; commit nothing\n"
 "      --wait SECONDS       wait this long for another indexer (default 0)\n"
-"      --summary            print one summary line at the end\n"
-"  -v, --verbose            report progress and warnings\n"
+"      --summary            print one summary line on stdout at the end\n"
+"      --json-summary       print the summary as one JSON object on stdout\n"
+"      --log FILE           also append every message, timestamped, to FILE\n"
+"  -v, --verbose            report progress and the summary on stderr\n"
 "  -h, --help               show this help\n"
 "      --version            show the version\n"
 "\n"
 "Exit status: 0 success; 1 completed, some inputs rejected; 2 usage error;\n"
 "3 incompatible database schema; 4 failure (the last committed index is\n"
 "intact); 5 the database is locked by another indexer.\n",
-            prog, FRS_PASSAGE_MIN_WORDS, FRS_PASSAGE_MAX_WORDS,
+            prog, prog, FRS_PASSAGE_MIN_WORDS, FRS_PASSAGE_MAX_WORDS,
             FRS_PASSAGE_OVERLAP_WORDS, FRS_INDEXER_BATCH,
             FRS_INGEST_MAX_ARTICLE_BYTES);
+}
+
+static double since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) +
+           (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void clear_progress(run_t *r)
+{
+    if (r->progress)
+        fputs("\r\x1b[K", stderr);
+}
+
+/* One message line: to stderr, and timestamped to the log file. */
+static void say(run_t *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void say(run_t *r, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    clear_progress(r);
+    fprintf(stderr, "%s: %s\n", prog, msg);
+    if (r->log) {
+        char ts[32];
+        time_t now = time(NULL);
+        struct tm tm;
+        localtime_r(&now, &tm);
+        strftime(ts, sizeof ts, "%Y-%m-%d %H:%M:%S", &tm);
+        fprintf(r->log, "%s %s[%d]: %s\n", ts, prog, (int)getpid(), msg);
+        fflush(r->log);
+    }
+}
+
+static void draw_progress(run_t *r, int force)
+{
+    if (!r->progress || (!force && since(&r->drawn) < 0.25))
+        return;
+    clock_gettime(CLOCK_MONOTONIC, &r->drawn);
+    const frs_indexer_counts_t *k = frs_indexer_counts(r->ix);
+    double s = since(&r->t0);
+    unsigned long arts = k->added + k->updated + k->unchanged;
+    double mbs = s > 0 ? (double)r->done_bytes / 1e6 / s : 0;
+    fprintf(stderr, "\r\x1b[Kindexing: %lu articles, %.0f articles/s, %.1f MB/s",
+            arts, s > 0 ? arts / s : 0, mbs);
+    if (r->total_bytes > 0 && r->done_bytes > 0 &&
+        r->done_bytes <= r->total_bytes) {
+        double left = s * (double)(r->total_bytes - r->done_bytes) /
+                      (double)r->done_bytes;
+        fprintf(stderr, ", %d%%, ETA %d:%02d",
+                (int)(100.0 * (double)r->done_bytes / (double)r->total_bytes),
+                (int)left / 60, (int)left % 60);
+    }
+    fflush(stderr);
 }
 
 static void on_report(void *ctx, frs_report_kind_t kind, const char *source,
                       unsigned long line, const char *id, const char *reason)
 {
     run_t *r = ctx;
-    if (kind == FRS_REPORT_REJECT)
+    if (kind == FRS_REPORT_REJECT) {
         r->rejected++;
-    else
+        if (id && r->ix)
+            frs_indexer_mark_seen(r->ix, id); /* keep it under --prune */
+        if (!id && line == 0)
+            r->unreadable = 1;
+    } else {
         r->warnings++;
-    char where[64] = "";
+    }
+    char where[32] = "";
     if (line)
         snprintf(where, sizeof where, ":%lu", line);
-    fprintf(stderr, "%s: %s: %s%s: %s%s%s%s\n", prog,
-            kind == FRS_REPORT_REJECT ? "rejected" : "warning", source, where,
-            id ? "article '" : "", id ? id : "", id ? "': " : "", reason);
+    say(r, "%s: %s%s: %s%s%s%s",
+        kind == FRS_REPORT_REJECT ? "rejected" : "warning", source, where,
+        id ? "article '" : "", id ? id : "", id ? "': " : "", reason);
 }
 
 static frs_status_t on_article(void *ctx, const frs_article_t *a)
 {
     run_t *r = ctx;
-    return frs_indexer_add(r->ix, a);
+    frs_status_t rc = frs_indexer_add(r->ix, a);
+    draw_progress(r, 0);
+    return rc;
+}
+
+static void on_progress(void *ctx, size_t bytes)
+{
+    run_t *r = ctx;
+    r->done_bytes += bytes;
 }
 
 static int parse_uint(const char *s, unsigned *out)
@@ -99,12 +196,103 @@ static int parse_uint(const char *s, unsigned *out)
     return 1;
 }
 
-static int delete_ids_from(run_t *r, const char *file)
+static int exit_for(frs_status_t rc)
 {
-    FILE *f = strcmp(file, "-") == 0 ? stdin : fopen(file, "r");
+    return rc == FRS_ELOCKED ? EXIT_LOCKED
+           : rc == FRS_EVERSION ? EXIT_SCHEMA : EXIT_FAIL;
+}
+
+static void report_open_failure(run_t *r, frs_status_t rc, const char *err)
+{
+    if (rc == FRS_ELOCKED)
+        say(r, "%s is being written by another indexer (waited %us); try "
+               "again later or use --wait", r->db, r->wait_s);
+    else
+        say(r, "error: %s", err ? err : frs_strerror(rc));
+}
+
+/* Take the live database's write lock (waiting up to --wait), so nobody
+ * writes to it while we build its replacement. */
+static frs_status_t lock_live(run_t *r, frs_xdb_t **holder)
+{
+    *holder = NULL;
+    if (!frs_dbswap_exists(r->db))
+        return FRS_OK;
+    time_t deadline = time(NULL) + (time_t)r->wait_s;
+    for (;;) {
+        char *err = NULL;
+        frs_status_t rc = frs_xdb_open(r->db, 0, holder, &err);
+        if (rc == FRS_ELOCKED && time(NULL) < deadline) {
+            free(err);
+            usleep(200 * 1000);
+            continue;
+        }
+        if (rc != FRS_OK)
+            report_open_failure(r, rc, err);
+        free(err);
+        return rc;
+    }
+}
+
+/* Put the finished database at fresh in place of the live one. */
+static int switch_in(run_t *r, const char *fresh, frs_xdb_t *holder)
+{
+    if (frs_dbswap_sync(fresh) != FRS_OK ||
+        frs_dbswap_exchange(r->db, fresh) != FRS_OK) {
+        say(r, "error: cannot switch %s into place: %s", fresh,
+            strerror(errno));
+        return EXIT_FAIL;
+    }
+    frs_xdb_free(holder); /* the old database, now at fresh */
+    if (frs_dbswap_remove(fresh) != FRS_OK)
+        say(r, "warning: the old database was left at %s: %s", fresh,
+            strerror(errno));
+    return EXIT_OK;
+}
+
+static int do_compact(run_t *r)
+{
+    frs_xdb_t *holder = NULL;
+    frs_status_t rc = lock_live(r, &holder);
+    if (rc != FRS_OK)
+        return exit_for(rc);
+    if (!holder) {
+        say(r, "error: %s: no database to compact", r->db);
+        return EXIT_FAIL;
+    }
+    char *dst = frs_dbswap_sibling(r->db, "compact");
+    if (!dst) {
+        frs_xdb_free(holder);
+        return EXIT_FAIL;
+    }
+    frs_dbswap_remove(dst); /* left over by a killed run */
+    unsigned long long before = frs_dbswap_size(r->db);
+    char *err = NULL;
+    int ex = EXIT_OK;
+    rc = frs_xdb_compact(r->db, dst, &err);
+    if (rc != FRS_OK) {
+        say(r, "error: compaction failed: %s", err ? err : frs_strerror(rc));
+        frs_dbswap_remove(dst);
+        frs_xdb_free(holder);
+        ex = EXIT_FAIL;
+    } else {
+        ex = switch_in(r, dst, holder);
+    }
+    free(err);
+    if (ex == EXIT_OK && (r->summary || r->verbose))
+        fprintf(r->summary ? stdout : stderr,
+                "compacted %s: %.1f MB -> %.1f MB\n", r->db, before / 1e6,
+                frs_dbswap_size(r->db) / 1e6);
+    free(dst);
+    return ex;
+}
+
+static int delete_ids_from(run_t *r)
+{
+    FILE *f = strcmp(r->delete_from, "-") == 0 ? stdin
+                                               : fopen(r->delete_from, "r");
     if (!f) {
-        fprintf(stderr, "%s: cannot open %s: %s\n", prog, file,
-                strerror(errno));
+        say(r, "error: cannot open %s: %s", r->delete_from, strerror(errno));
         return EXIT_FAIL;
     }
     char *line = NULL;
@@ -117,8 +305,7 @@ static int delete_ids_from(run_t *r, const char *file)
         if (n == 0)
             continue;
         if (frs_indexer_delete(r->ix, line, NULL) != FRS_OK) {
-            fprintf(stderr, "%s: error: %s\n", prog,
-                    frs_indexer_errmsg(r->ix));
+            say(r, "error: %s", frs_indexer_errmsg(r->ix));
             ex = EXIT_FAIL;
             break;
         }
@@ -129,10 +316,102 @@ static int delete_ids_from(run_t *r, const char *file)
     return ex;
 }
 
+static void print_summary(run_t *r, int ex, const frs_indexer_counts_t *k)
+{
+    const char *path = r->db;
+    double secs = since(&r->t0);
+    unsigned long long size = frs_dbswap_size(path);
+    if (r->json_summary) {
+        json_t *j = json_pack(
+            "{s:s, s:i, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:I}",
+            "database", r->db, "exit_code", ex, "status",
+            ex == EXIT_OK ? "ok" : ex == EXIT_REJECTS ? "rejects" : "failed",
+            "added", (json_int_t)k->added, "updated", (json_int_t)k->updated,
+            "unchanged", (json_int_t)k->unchanged,
+            "deleted", (json_int_t)k->deleted,
+            "rejected", (json_int_t)r->rejected,
+            "warnings", (json_int_t)r->warnings,
+            "passages", (json_int_t)k->passages, "seconds", secs,
+            "index_bytes", (json_int_t)size);
+        if (j) {
+            json_dumpf(j, stdout, JSON_COMPACT);
+            fputc('\n', stdout);
+            json_decref(j);
+        }
+    }
+    if (r->summary || r->verbose)
+        fprintf(r->summary ? stdout : stderr,
+                "added %lu, updated %lu, unchanged %lu, deleted %lu, "
+                "rejected %lu, passages %lu, %.2f s, index %.1f MB%s\n",
+                k->added, k->updated, k->unchanged, k->deleted, r->rejected,
+                k->passages, secs, (double)size / 1e6,
+                ex == EXIT_FAIL ? " (failed: last batch not committed)" : "");
+}
+
+/* Index the inputs into the database at path.  The caller has opened the
+ * indexer as r->ix. */
+static int index_inputs(run_t *r, int argc, char **argv, int first)
+{
+    int ex = EXIT_OK;
+    for (size_t i = 0; i < r->ndeletes && ex == EXIT_OK; i++) {
+        int found;
+        if (frs_indexer_delete(r->ix, r->deletes[i], &found) != FRS_OK) {
+            say(r, "error: %s", frs_indexer_errmsg(r->ix));
+            ex = EXIT_FAIL;
+        } else if (!found && r->verbose) {
+            say(r, "no article '%s' to delete", r->deletes[i]);
+        }
+    }
+    if (ex == EXIT_OK && r->delete_from)
+        ex = delete_ids_from(r);
+    for (int i = first; i < argc && ex == EXIT_OK; i++) {
+        frs_status_t rc = frs_ingest_path(&r->in, argv[i]);
+        if (rc != FRS_OK) {
+            say(r, "error while indexing %s: %s", argv[i],
+                frs_indexer_errmsg(r->ix)[0] ? frs_indexer_errmsg(r->ix)
+                                             : frs_strerror(rc));
+            ex = EXIT_FAIL;
+        }
+    }
+    draw_progress(r, 1);
+    clear_progress(r);
+    if (ex == EXIT_OK && r->strict && r->rejected > 0) {
+        say(r, "%lu input%s rejected; --strict: nothing committed",
+            r->rejected, r->rejected > 1 ? "s" : "");
+        ex = EXIT_FAIL;
+    }
+    if (ex == EXIT_OK && r->prune) {
+        if (r->unreadable) {
+            say(r, "warning: an input could not be read; --prune skipped so "
+                   "that its articles are kept");
+        } else if (frs_indexer_prune(r->ix) != FRS_OK) {
+            say(r, "error: %s", frs_indexer_errmsg(r->ix));
+            ex = EXIT_FAIL;
+        }
+    }
+    if (ex == EXIT_OK && frs_indexer_commit(r->ix) != FRS_OK) {
+        say(r, "error: %s", frs_indexer_errmsg(r->ix));
+        ex = EXIT_FAIL;
+    }
+    if (ex == EXIT_OK && r->rejected > 0)
+        ex = EXIT_REJECTS;
+    return ex;
+}
+
+static unsigned long long input_bytes(int argc, char **argv, int first)
+{
+    unsigned long long total = 0;
+    for (int i = first; i < argc; i++)
+        if (strcmp(argv[i], "-") != 0)
+            total += frs_dbswap_size(argv[i]);
+    return total;
+}
+
 int main(int argc, char **argv)
 {
     enum { O_DELETE = 256, O_DELETE_FROM, O_PMIN, O_PMAX, O_POVER, O_BATCH,
-           O_MAXBYTES, O_STRICT, O_WAIT, O_SUMMARY, O_VERSION };
+           O_MAXBYTES, O_WAIT, O_STRICT, O_SUMMARY, O_JSON_SUMMARY, O_LOG,
+           O_PRUNE, O_REBUILD, O_COMPACT, O_VERSION };
     static const struct option opts[] = {
         {"db", required_argument, 0, 'd'},
         {"delete", required_argument, 0, O_DELETE},
@@ -142,85 +421,136 @@ int main(int argc, char **argv)
         {"passage-overlap", required_argument, 0, O_POVER},
         {"batch", required_argument, 0, O_BATCH},
         {"max-article-bytes", required_argument, 0, O_MAXBYTES},
-        {"strict", no_argument, 0, O_STRICT},
         {"wait", required_argument, 0, O_WAIT},
+        {"strict", no_argument, 0, O_STRICT},
         {"summary", no_argument, 0, O_SUMMARY},
+        {"json-summary", no_argument, 0, O_JSON_SUMMARY},
+        {"log", required_argument, 0, O_LOG},
+        {"prune", no_argument, 0, O_PRUNE},
+        {"rebuild", no_argument, 0, O_REBUILD},
+        {"compact", no_argument, 0, O_COMPACT},
         {"verbose", no_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, O_VERSION},
         {0, 0, 0, 0}};
-    const char *db = NULL;
-    frs_indexer_opts_t o = {{FRS_PASSAGE_MIN_WORDS, FRS_PASSAGE_MAX_WORDS,
-                             FRS_PASSAGE_OVERLAP_WORDS},
-                            FRS_INDEXER_BATCH, 0, 0, 1};
-    frs_ingest_t in = {0};
-    in.max_article_bytes = FRS_INGEST_MAX_ARTICLE_BYTES;
-    run_t r = {0};
-    const char **deletes = calloc((size_t)argc + 1, sizeof *deletes);
-    size_t ndeletes = 0;
-    const char *delete_from = NULL;
-    int strict = 0, summary = 0;
-    unsigned wait_s = 0, v;
-    int c;
-    if (!deletes)
+    run_t r;
+    memset(&r, 0, sizeof r);
+    r.o.passage.min_words = FRS_PASSAGE_MIN_WORDS;
+    r.o.passage.max_words = FRS_PASSAGE_MAX_WORDS;
+    r.o.passage.overlap_words = FRS_PASSAGE_OVERLAP_WORDS;
+    r.o.batch_articles = FRS_INDEXER_BATCH;
+    r.o.create = 1;
+    r.in.max_article_bytes = FRS_INGEST_MAX_ARTICLE_BYTES;
+    r.deletes = calloc((size_t)argc + 1, sizeof *r.deletes);
+    if (!r.deletes)
         return EXIT_FAIL;
+    int c, ex = EXIT_OK;
+    unsigned v;
     while ((c = getopt_long(argc, argv, "d:vh", opts, NULL)) != -1) {
         switch (c) {
-        case 'd': db = optarg; break;
+        case 'd': r.db = optarg; break;
         case 'v': r.verbose = 1; break;
-        case 'h': usage(stdout); free(deletes); return EXIT_OK;
+        case 'h': usage(stdout); free(r.deletes); return EXIT_OK;
         case O_VERSION:
             printf("%s (frs) %s\n", prog, FRS_VERSION_STRING);
-            free(deletes);
+            free(r.deletes);
             return EXIT_OK;
-        case O_DELETE: deletes[ndeletes++] = optarg; break;
-        case O_DELETE_FROM: delete_from = optarg; break;
-        case O_STRICT: strict = 1; break;
-        case O_SUMMARY: summary = 1; break;
+        case O_DELETE: r.deletes[r.ndeletes++] = optarg; break;
+        case O_DELETE_FROM: r.delete_from = optarg; break;
+        case O_STRICT: r.strict = 1; break;
+        case O_SUMMARY: r.summary = 1; break;
+        case O_JSON_SUMMARY: r.json_summary = 1; break;
+        case O_LOG: r.log_path = optarg; break;
+        case O_PRUNE: r.prune = 1; break;
+        case O_REBUILD: r.rebuild = 1; break;
+        case O_COMPACT: r.compact = 1; break;
         case O_PMIN: case O_PMAX: case O_POVER: case O_BATCH:
         case O_MAXBYTES: case O_WAIT:
             if (!parse_uint(optarg, &v)) {
-                fprintf(stderr, "%s: invalid number '%s' for --%s\n", prog,
-                        optarg, opts[c - O_DELETE + 1].name);
-                fprintf(stderr, "Try '%s --help'.\n", prog);
-                free(deletes);
+                fprintf(stderr, "%s: invalid number '%s' for --%s\n"
+                                "Try '%s --help'.\n",
+                        prog, optarg, opts[c - O_DELETE + 1].name, prog);
+                free(r.deletes);
                 return EXIT_USAGE;
             }
-            if (c == O_PMIN) o.passage.min_words = v;
-            else if (c == O_PMAX) o.passage.max_words = v;
-            else if (c == O_POVER) o.passage.overlap_words = v;
-            else if (c == O_BATCH) o.batch_articles = v ? v : 1;
-            else if (c == O_MAXBYTES) in.max_article_bytes = v;
-            else wait_s = v;
+            if (c == O_PMIN) r.o.passage.min_words = v;
+            else if (c == O_PMAX) r.o.passage.max_words = v;
+            else if (c == O_POVER) r.o.passage.overlap_words = v;
+            else if (c == O_BATCH) r.o.batch_articles = v ? v : 1;
+            else if (c == O_MAXBYTES) r.in.max_article_bytes = v;
+            else r.wait_s = v;
             break;
         default:
             fprintf(stderr, "Try '%s --help'.\n", prog);
-            free(deletes);
+            free(r.deletes);
             return EXIT_USAGE;
         }
     }
+    int ninputs = argc - optind;
     const char *why = NULL;
-    if (!db)
+    if (!r.db)
         why = "missing -d DBDIR";
-    else if (optind == argc && ndeletes == 0 && !delete_from)
+    else if (r.compact && (ninputs || r.ndeletes || r.delete_from ||
+                           r.rebuild || r.prune))
+        why = "--compact takes no INPUT and no other action";
+    else if (!r.compact && ninputs == 0 && r.ndeletes == 0 && !r.delete_from)
         why = "nothing to do: give INPUT files, --delete or --delete-from";
-    else if (o.passage.max_words == 0 ||
-             o.passage.min_words > o.passage.max_words)
+    else if (r.rebuild && ninputs == 0)
+        why = "--rebuild needs the INPUT files to build from";
+    else if (r.o.passage.max_words == 0 ||
+             r.o.passage.min_words > r.o.passage.max_words)
         why = "--passage-min must not exceed --passage-max, which must be > 0";
     if (why) {
         fprintf(stderr, "%s: %s\nTry '%s --help'.\n", prog, why, prog);
-        free(deletes);
+        free(r.deletes);
         return EXIT_USAGE;
     }
-    if (strict)
-        o.batch_articles = (unsigned)-1; /* one transaction for the run */
+    /* a full disk or a file size limit must fail a write, not kill us */
+    signal(SIGXFSZ, SIG_IGN);
+    if (r.log_path && !(r.log = fopen(r.log_path, "a"))) {
+        fprintf(stderr, "%s: cannot open log %s: %s\n", prog, r.log_path,
+                strerror(errno));
+        free(r.deletes);
+        return EXIT_FAIL;
+    }
+    clock_gettime(CLOCK_MONOTONIC, &r.t0);
+    if (r.compact) {
+        ex = do_compact(&r);
+        goto out;
+    }
+    if (r.strict)
+        r.o.batch_articles = (unsigned)-1; /* one transaction for the run */
+    r.progress = isatty(STDERR_FILENO) && !r.log_path;
+    r.total_bytes = input_bytes(argc, argv, optind);
+    r.in.article = on_article;
+    r.in.report = on_report;
+    r.in.progress = on_progress;
+    r.in.ctx = &r;
 
-    /* open, waiting up to --wait seconds for another writer */
-    char *err = NULL;
+    const char *target = r.db;
+    char *fresh = NULL;
+    frs_xdb_t *holder = NULL;
     frs_status_t rc;
-    time_t deadline = time(NULL) + (time_t)wait_s;
+    if (r.rebuild) {
+        rc = lock_live(&r, &holder);
+        if (rc != FRS_OK) {
+            ex = exit_for(rc);
+            goto out;
+        }
+        fresh = frs_dbswap_sibling(r.db, "rebuild");
+        if (!fresh) {
+            frs_xdb_free(holder);
+            ex = EXIT_FAIL;
+            goto out;
+        }
+        frs_dbswap_remove(fresh); /* left over by a killed run */
+        target = fresh;
+        r.o.no_sync = 1; /* synced once, before the switch */
+    }
+    char *err = NULL;
+    time_t deadline = time(NULL) + (time_t)r.wait_s;
     for (;;) {
-        rc = frs_indexer_open(db, &o, &r.ix, &err);
+        rc = frs_indexer_open(target, &r.o, &r.ix, &err);
         if (rc != FRS_ELOCKED || time(NULL) >= deadline)
             break;
         free(err);
@@ -228,71 +558,34 @@ int main(int argc, char **argv)
         usleep(200 * 1000);
     }
     if (rc != FRS_OK) {
-        if (rc == FRS_ELOCKED)
-            fprintf(stderr, "%s: %s is being written by another indexer "
-                            "(waited %us); try again later or use --wait\n",
-                    prog, db, wait_s);
-        else
-            fprintf(stderr, "%s: error: %s\n", prog,
-                    err ? err : frs_strerror(rc));
+        report_open_failure(&r, rc, err);
         free(err);
-        free(deletes);
-        return rc == FRS_ELOCKED ? EXIT_LOCKED
-               : rc == FRS_EVERSION ? EXIT_SCHEMA : EXIT_FAIL;
+        frs_xdb_free(holder);
+        if (fresh)
+            frs_dbswap_remove(fresh);
+        free(fresh);
+        ex = exit_for(rc);
+        goto out;
     }
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-
-    in.article = on_article;
-    in.report = on_report;
-    in.ctx = &r;
-    int ex = EXIT_OK;
-    for (size_t i = 0; i < ndeletes && ex == EXIT_OK; i++) {
-        int found;
-        if (frs_indexer_delete(r.ix, deletes[i], &found) != FRS_OK) {
-            fprintf(stderr, "%s: error: %s\n", prog, frs_indexer_errmsg(r.ix));
-            ex = EXIT_FAIL;
-        } else if (!found && r.verbose) {
-            fprintf(stderr, "%s: no article '%s' to delete\n", prog,
-                    deletes[i]);
+    ex = index_inputs(&r, argc, argv, optind);
+    frs_indexer_counts_t k = *frs_indexer_counts(r.ix);
+    frs_indexer_free(r.ix); /* closes the database */
+    r.ix = NULL;
+    if (r.rebuild) {
+        if (ex == EXIT_OK || ex == EXIT_REJECTS) {
+            int sw = switch_in(&r, fresh, holder);
+            if (sw != EXIT_OK)
+                ex = sw;
+        } else {
+            frs_xdb_free(holder);
+            frs_dbswap_remove(fresh);
         }
     }
-    if (ex == EXIT_OK && delete_from)
-        ex = delete_ids_from(&r, delete_from);
-    for (int i = optind; i < argc && ex == EXIT_OK; i++) {
-        rc = frs_ingest_path(&in, argv[i]);
-        if (rc != FRS_OK) {
-            fprintf(stderr, "%s: error while indexing %s: %s\n", prog,
-                    argv[i], frs_indexer_errmsg(r.ix)[0]
-                                 ? frs_indexer_errmsg(r.ix)
-                                 : frs_strerror(rc));
-            ex = EXIT_FAIL;
-        }
-    }
-    if (ex == EXIT_OK && strict && r.rejected > 0) {
-        fprintf(stderr, "%s: %lu input%s rejected; --strict: nothing "
-                        "committed\n",
-                prog, r.rejected, r.rejected > 1 ? "s" : "");
-        ex = EXIT_FAIL;
-    }
-    if (ex == EXIT_OK && frs_indexer_commit(r.ix) != FRS_OK) {
-        fprintf(stderr, "%s: error: %s\n", prog, frs_indexer_errmsg(r.ix));
-        ex = EXIT_FAIL;
-    }
-    if (ex == EXIT_OK && r.rejected > 0)
-        ex = EXIT_REJECTS;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    double secs = (double)(t1.tv_sec - t0.tv_sec) +
-                  (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-    const frs_indexer_counts_t *k = frs_indexer_counts(r.ix);
-    if (summary || r.verbose)
-        fprintf(summary ? stdout : stderr,
-                "added %lu, updated %lu, unchanged %lu, deleted %lu, "
-                "rejected %lu, passages %lu, %.2f s%s\n",
-                k->added, k->updated, k->unchanged, k->deleted, r.rejected,
-                k->passages, secs,
-                ex == EXIT_FAIL ? " (failed: last batch not committed)" : "");
-    frs_indexer_free(r.ix);
-    free(deletes);
+    print_summary(&r, ex, &k);
+    free(fresh);
+out:
+    if (r.log)
+        fclose(r.log);
+    free(r.deletes);
     return ex;
 }

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: MIT
+ * dbswap.c: atomic directory exchange and file-system helpers.
+ */
+#define _GNU_SOURCE /* renameat2 */
+#include "dbswap.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+char *frs_dbswap_sibling(const char *live, const char *tag)
+{
+    size_t n = strlen(live);
+    while (n > 1 && live[n - 1] == '/')
+        n--;
+    size_t m = n + strlen(tag) + 2;
+    char *p = malloc(m);
+    if (p)
+        snprintf(p, m, "%.*s.%s", (int)n, live, tag);
+    return p;
+}
+
+int frs_dbswap_exists(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0;
+}
+
+static int sync_path(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    int rc = fsync(fd);
+    close(fd);
+    return rc;
+}
+
+frs_status_t frs_dbswap_sync(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return FRS_EIO;
+    struct dirent *e;
+    int bad = 0;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char p[4096];
+        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+        struct stat st;
+        if (lstat(p, &st) == 0 && S_ISREG(st.st_mode) && sync_path(p) != 0)
+            bad = 1;
+    }
+    closedir(d);
+    if (sync_path(dir) != 0)
+        bad = 1;
+    return bad ? FRS_EIO : FRS_OK;
+}
+
+static void sync_parent(const char *path)
+{
+    char *p = strdup(path);
+    if (!p)
+        return;
+    char *slash = strrchr(p, '/');
+    if (slash == p)
+        slash[1] = '\0';
+    else if (slash)
+        *slash = '\0';
+    else
+        strcpy(p, ".");
+    sync_path(p);
+    free(p);
+}
+
+frs_status_t frs_dbswap_exchange(const char *live, const char *fresh)
+{
+    int rc;
+    if (frs_dbswap_exists(live))
+        rc = renameat2(AT_FDCWD, fresh, AT_FDCWD, live, RENAME_EXCHANGE);
+    else
+        rc = rename(fresh, live);
+    if (rc != 0)
+        return FRS_EIO;
+    sync_parent(live);
+    return FRS_OK;
+}
+
+frs_status_t frs_dbswap_remove(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return errno == ENOENT ? FRS_OK : FRS_EIO;
+    if (!S_ISDIR(st.st_mode))
+        return unlink(path) == 0 ? FRS_OK : FRS_EIO;
+    DIR *d = opendir(path);
+    if (!d)
+        return FRS_EIO;
+    struct dirent *e;
+    frs_status_t rc = FRS_OK;
+    while ((e = readdir(d)) != NULL) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        char p[4096];
+        snprintf(p, sizeof p, "%s/%s", path, e->d_name);
+        if (frs_dbswap_remove(p) != FRS_OK)
+            rc = FRS_EIO;
+    }
+    closedir(d);
+    if (rmdir(path) != 0)
+        rc = FRS_EIO;
+    return rc;
+}
+
+unsigned long long frs_dbswap_size(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) != 0)
+        return 0;
+    if (!S_ISDIR(st.st_mode))
+        return (unsigned long long)st.st_size;
+    DIR *d = opendir(path);
+    if (!d)
+        return 0;
+    unsigned long long total = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        char p[4096];
+        snprintf(p, sizeof p, "%s/%s", path, e->d_name);
+        total += frs_dbswap_size(p);
+    }
+    closedir(d);
+    return total;
+}

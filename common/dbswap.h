@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT
+ * dbswap.h: replacing a live database directory by a new one atomically, for
+ * --rebuild and --compact.  The new database is built beside the live one
+ * (same file system), its files are synced, and the two directories are
+ * exchanged with renameat2(RENAME_EXCHANGE): a reader opening the path sees
+ * either the whole old database or the whole new one, never a mix or
+ * nothing.  The old one is removed only after the switch.
+ *
+ * Ownership: paths are borrowed; returned strings are malloc'd.
+ */
+#ifndef FRS_DBSWAP_H
+#define FRS_DBSWAP_H
+
+#include "frs.h"
+
+/* "<live>.<tag>", malloc'd; NULL when out of memory. */
+char *frs_dbswap_sibling(const char *live, const char *tag);
+
+/* Non-zero if path exists. */
+int frs_dbswap_exists(const char *path);
+
+/* fsync every file of directory dir, then dir itself.  FRS_OK or FRS_EIO. */
+frs_status_t frs_dbswap_sync(const char *dir);
+
+/* Put fresh in the place of live (which may not exist); afterwards the old
+ * database, if any, is at fresh.  FRS_OK or FRS_EIO (errno set). */
+frs_status_t frs_dbswap_exchange(const char *live, const char *fresh);
+
+/* Remove a directory tree (no error if missing).  FRS_OK or FRS_EIO. */
+frs_status_t frs_dbswap_remove(const char *path);
+
+/* Total size in bytes of the files under path (0 if missing). */
+unsigned long long frs_dbswap_size(const char *path);
+
+#endif

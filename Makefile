@@ -36,7 +36,7 @@ COMMON_C = common/status.c common/utf8.c common/analyzer.c common/stopwords.c \
 	common/buf.c common/hash.c common/dbswap.c common/strset.c
 COMMON_CXX = common/xdb.cc
 INDEXER_C = indexer/ingest.c indexer/indexer.c
-QUERY_C = query/qparse.c query/highlight.c query/search.c query/output.c
+QUERY_C = query/qparse.c query/highlight.c query/search.c query/output.c query/admin.c
 
 COMMON_O = $(COMMON_C:%.c=$(B)/obj/%.o) $(COMMON_CXX:%.cc=$(B)/obj/%.o)
 INDEXER_O = $(INDEXER_C:%.c=$(B)/obj/%.o)

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "admin.h"
 #include "highlight.h"
 #include "output.h"
 #include "search.h"
@@ -28,6 +29,7 @@ static void usage(FILE *out)
     fprintf(out,
 "Usage: %s -d DBDIR [OPTIONS] 'QUERY'\n"
 "       %s -d DBDIR --batch [--json] < QUERIES.tsv\n"
+"       %s -d DBDIR --stats | --check\n"
 "Search French news passages, best first (BM25).\n"
 "\n"
 "Query syntax: mots (ranked OR), \"une phrase\", +requis, -exclu,\n"
@@ -51,12 +53,15 @@ static void usage(FILE *out)
 "      --title-weight X  weight of title matches (default %.2f)\n"
 "      --snippet N       snippet length in bytes, 0 = whole passage (default %d)\n"
 "      --color WHEN      auto (default), always or never\n"
+"      --stats           show what the database holds (with --json: JSON)\n"
+"      --check           check the database: Xapian's consistency check and\n"
+"                        every article whole; exit 4 if damaged\n"
 "  -h, --help            show this help\n"
 "      --version         show the version\n"
 "\n"
 "Exit status: 0 hits found; 1 no hit; 2 usage or query error;\n"
 "3 incompatible database schema; 4 database missing, unreadable or damaged.\n",
-            prog, prog, FRS_BM25_K1, FRS_BM25_B, FRS_QP_EXACT_BOOST,
+            prog, prog, prog, FRS_BM25_K1, FRS_BM25_B, FRS_QP_EXACT_BOOST,
             FRS_QP_TITLE_WEIGHT, FRS_HL_DEFAULT_BYTES);
 }
 
@@ -135,7 +140,7 @@ int main(int argc, char **argv)
 {
     enum { O_OFFSET = 256, O_ARTICLES, O_FROM, O_TO, O_JSON, O_EXPLAIN,
            O_BATCH, O_K1, O_B, O_EXACT, O_TITLEW, O_SNIPPET, O_COLOR,
-           O_VERSION };
+           O_STATS, O_CHECK, O_VERSION };
     static const struct option opts[] = {
         {"db", required_argument, 0, 'd'},
         {"limit", required_argument, 0, 'n'},
@@ -153,6 +158,9 @@ int main(int argc, char **argv)
         {"snippet", required_argument, 0, O_SNIPPET},
         {"color", required_argument, 0, O_COLOR},
         {"colour", required_argument, 0, O_COLOR},
+        {"stats", no_argument, 0, O_STATS},
+        {"check", no_argument, 0, O_CHECK},
+        {"verbose", no_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, O_VERSION},
         {0, 0, 0, 0}};
@@ -160,12 +168,15 @@ int main(int argc, char **argv)
     frs_search_params_t p;
     frs_search_params_init(&p);
     frs_out_opts_t o = {0, 0, FRS_HL_DEFAULT_BYTES, NULL, NULL};
-    int json = 0, batch = 0, color = -1;
+    int json = 0, batch = 0, color = -1, stats = 0, check = 0, verbose = 0;
     unsigned snip = FRS_HL_DEFAULT_BYTES;
     int c;
     const char *bad = NULL;
-    while ((c = getopt_long(argc, argv, "d:n:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "d:n:hv", opts, NULL)) != -1) {
         switch (c) {
+        case O_STATS: stats = 1; break;
+        case O_CHECK: check = 1; break;
+        case 'v': verbose = 1; break;
         case 'd': db = optarg; break;
         case 'n': if (!parse_uint(optarg, &p.limit, 10000)) bad = "--limit"; break;
         case O_OFFSET: if (!parse_uint(optarg, &p.offset, 1000000)) bad = "--offset"; break;
@@ -201,6 +212,10 @@ int main(int argc, char **argv)
     const char *why = NULL;
     if (!db)
         why = "missing -d DBDIR";
+    else if ((stats || check) && (optind < argc || batch))
+        why = "--stats and --check take no QUERY";
+    else if (stats || check)
+        why = NULL;
     else if (!batch && optind >= argc)
         why = "missing QUERY";
     else if (batch && optind < argc)
@@ -209,6 +224,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: %s\nTry '%s --help'.\n", prog, why, prog);
         return EXIT_USAGE;
     }
+    if (stats)
+        return frs_admin_stats(db, json, stdout, stderr);
+    if (check)
+        return frs_admin_check(db, json, verbose, stdout, stderr);
     o.snippet_bytes = snip;
     o.color = color == -1 ? isatty(STDOUT_FILENO) && getenv("NO_COLOR") == NULL
                           : color;

@@ -73,7 +73,7 @@ $(APP_TESTS:%=$(B)/tests/test_%): $(B)/tests/test_%: $(B)/obj/tests/test_%.o $(I
 $(B)/obj/tests/%.o: CPPFLAGS += -Iindexer -Iquery
 
 DEPS = build-essential pkg-config libxapian-dev libstemmer-dev libcmocka-dev \
-	libutf8proc-dev libjansson-dev xapian-tools python3
+	libutf8proc-dev libjansson-dev xapian-tools python3 time
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Install the Debian packages needed to build and test (Debian 12).
@@ -89,6 +89,7 @@ test:
 check: all $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 	@tests/cli/run.sh $(B)
+	@tests/cli/nightly.sh $(B)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1

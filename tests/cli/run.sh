@@ -3,26 +3,9 @@
 # corpus and on small purpose-made inputs, with real on-disk databases.
 # Usage: tests/cli/run.sh BUILD_DIR
 set -u
-B=${1:-build}
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-IDX="$ROOT/$B/indexer"
-Q="$ROOT/$B/query"
-T=$(mktemp -d /tmp/frs-e2e.XXXXXX)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-ko() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-check() { # check "description" command...
-    local d=$1; shift
-    if "$@"; then ok; else ko "$d"; fi
-}
-# first hit's article id of a JSON result
-first_id() { python3 -c 'import json,sys; h=json.load(sys.stdin)["hits"]; print(h[0]["article_id"] if h else "")'; }
-ids() { python3 -c 'import json,sys; [print(h["article_id"]) for h in json.load(sys.stdin)["hits"]]'; }
+. "$(dirname "$0")/lib.sh"
 
 DB="$T/db"
-cd "$ROOT"
 
 # --- indexing the corpus ---------------------------------------------------
 out=$("$IDX" -d "$DB" --summary corpus/articles.jsonl corpus/txt 2>"$T/err"); rc=$?
@@ -157,5 +140,4 @@ check "query --help" bash -c "'$Q' --help | grep -q Usage"
 check "indexer --help" bash -c "'$IDX' --help | grep -q Usage"
 check "--version" bash -c "'$Q' --version | grep -q frs"
 
-echo "end-to-end: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+finish end-to-end

@@ -1,0 +1,26 @@
+# Shared helpers for the end-to-end scripts (sourced).
+# Sets B, ROOT, IDX, Q, T (a scratch directory removed at exit).
+B=${1:-build}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+IDX="$ROOT/$B/indexer"
+Q="$ROOT/$B/query"
+T=$(mktemp -d /tmp/frs-e2e.XXXXXX)
+trap 'jobs -p | xargs -r kill -9 2>/dev/null; rm -rf "$T"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+ko() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+check() { # check "description" command...
+    local d=$1; shift
+    if "$@"; then ok; else ko "$d"; fi
+}
+# first hit's article id of a JSON result; all ids
+first_id() { python3 -c 'import json,sys; h=json.load(sys.stdin)["hits"]; print(h[0]["article_id"] if h else "")'; }
+ids() { python3 -c 'import json,sys; [print(h["article_id"]) for h in json.load(sys.stdin)["hits"]]'; }
+# content fingerprint of a database (query --check)
+fingerprint() { "$Q" -d "$1" --check --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["fingerprint"])'; }
+finish() {
+    echo "$1: $pass passed, $fail failed"
+    [ $fail -eq 0 ]
+}
+cd "$ROOT"

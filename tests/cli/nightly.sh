@@ -1,0 +1,198 @@
+#!/usr/bin/env bash
+# End-to-end tests of unattended (cron) indexing: incremental re-runs,
+# updates, deletes, prune, crash safety under SIGKILL, locking, searchers
+# during indexing and rebuild, bad input, a full disk, summaries, compaction.
+# Usage: tests/cli/nightly.sh BUILD_DIR
+set -u
+. "$(dirname "$0")/lib.sh"
+
+python3 tests/cli/mkarticles.py 1500 1 >"$T/big.jsonl"
+nbig=1500
+
+# --- idempotent re-run: nothing changes, nothing is committed --------------
+DB="$T/db"
+"$IDX" -d "$DB" corpus/articles.jsonl corpus/txt
+fp1=$(fingerprint "$DB")
+up1=$(xapian-metadata get "$DB" frs.updated)
+rev1=$(xapian-delve "$DB" | grep -i revision)
+sleep 1.1
+out=$("$IDX" -d "$DB" --summary corpus/articles.jsonl corpus/txt); rc=$?
+check "idempotent re-run exits 0" [ $rc -eq 0 ]
+check "idempotent re-run: all unchanged ($out)" grep -q "^added 0, updated 0, unchanged 65, deleted 0" <<<"$out"
+check "idempotent re-run: same content" [ "$(fingerprint "$DB")" = "$fp1" ]
+check "idempotent re-run: no commit (same revision)" [ "$(xapian-delve "$DB" | grep -i revision)" = "$rev1" ]
+check "idempotent re-run: update time unchanged" [ "$(xapian-metadata get "$DB" frs.updated)" = "$up1" ]
+
+# --- update, delete, prune ---------------------------------------------------
+grep -v 2021-agr-0001 corpus/articles.jsonl >"$T/minus.jsonl"
+out=$("$IDX" -d "$DB" --summary --prune "$T/minus.jsonl" corpus/txt)
+check "prune removes the article absent from the inputs ($out)" grep -q "deleted 1" <<<"$out"
+"$Q" -d "$DB" '"pomme de terre"' >/dev/null 2>&1; rc=$?
+check "pruned article is no longer found ($rc)" [ $rc -eq 1 ]
+out=$("$IDX" -d "$DB" --summary "$T/minus.jsonl")
+check "without --prune nothing is deleted ($out)" grep -q "deleted 0" <<<"$out"
+printf '%s\n' 2022-cul-0002 2023-eco-0003 >"$T/ids"
+out=$("$IDX" -d "$DB" --summary --delete-from "$T/ids")
+check "--delete-from ($out)" grep -q "deleted 2" <<<"$out"
+check "--check after deletes" "$Q" -d "$DB" --check >/dev/null
+sed 's/télétravail/visioconférence/g' corpus/articles.jsonl >"$T/changed.jsonl"
+out=$("$IDX" -d "$DB" --summary "$T/changed.jsonl")
+check "changed article replaced, deleted ones re-added ($out)" grep -q "^added 3, updated 1, unchanged 44" <<<"$out"
+n=$("$Q" -d "$DB" --json -n 100 visioconférence | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["hits"]))')
+m=$("$Q" -d "$DB" --stats --json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["passages"])')
+"$IDX" -d "$T/ref" "$T/changed.jsonl" corpus/txt
+check "passages never duplicated: same count as a fresh build" [ "$m" = "$("$Q" -d "$T/ref" --stats --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["passages"])')" ]
+check "updated text found in all its passages ($n)" [ "$n" -ge 2 ]
+check "same content as a fresh build" [ "$(fingerprint "$DB")" = "$(fingerprint "$T/ref")" ]
+
+# --- SIGKILL at several points: whole articles, convergence -----------------
+"$IDX" -d "$T/full" --batch 100 "$T/big.jsonl"
+fpfull=$(fingerprint "$T/full")
+for t in 0.3 0.8 1.5 2.5; do
+    KDB="$T/kill-$t"
+    "$IDX" -d "$KDB" --batch 100 "$T/big.jsonl" &
+    pid=$!
+    sleep "$t"
+    kill -9 $pid 2>/dev/null
+    wait $pid 2>/dev/null
+    if [ -e "$KDB" ]; then
+        "$Q" -d "$KDB" --check >"$T/check" 2>&1; rc=$?
+        # an empty database created before the first commit has no schema
+        # yet; anything committed must pass the check
+        if grep -q "passages 0" "$T/check" || [ $rc -eq 0 ]; then ok; else ko "killed at ${t}s: database damaged or article incomplete: $(cat "$T/check")"; fi
+    else
+        ok
+    fi
+    "$IDX" -d "$KDB" --batch 100 "$T/big.jsonl"; rc=$?
+    check "killed at ${t}s: rerun succeeds ($rc)" [ $rc -eq 0 ]
+    check "killed at ${t}s: rerun converges to the uninterrupted content" [ "$(fingerprint "$KDB")" = "$fpfull" ]
+done
+
+# --- locking: a second indexer is refused, or waits ---------------------------
+LDB="$T/lock"
+"$IDX" -d "$LDB" corpus/articles.jsonl
+(sleep 3; cat corpus/articles.jsonl) | "$IDX" -d "$LDB" - &
+holder=$!
+sleep 1
+"$IDX" -d "$LDB" corpus/txt 2>"$T/err"; rc=$?
+check "second indexer exits 5 ($rc)" [ $rc -eq 5 ]
+check "second indexer says the database is being written" grep -q "being written by another indexer" "$T/err"
+"$Q" -d "$LDB" -n 1 eglise >/dev/null; rc=$?
+check "searchers are not blocked by the writer ($rc)" [ $rc -eq 0 ]
+out=$("$IDX" -d "$LDB" --wait 20 --summary corpus/txt); rc=$?
+check "--wait waits for the lock and then indexes ($rc: $out)" [ $rc -eq 0 ]
+wait $holder
+check "--wait run added its articles" grep -q "^added 17" <<<"$out"
+
+# --- searchers during a long indexing run and a --rebuild switch --------------
+SDB="$T/serve"
+"$IDX" -d "$SDB" corpus/articles.jsonl
+searcher() { # one query process every 50 ms; count failures (exit >= 2)
+    local n=0 bad=0
+    while [ ! -e "$T/stop" ]; do
+        "$Q" -d "$SDB" -n 3 marseille >/dev/null 2>>"$T/search-err"
+        [ $? -ge 2 ] && bad=$((bad + 1))
+        n=$((n + 1))
+        sleep 0.05
+    done
+    echo "$n $bad" >"$T/search-count"
+}
+batchsearcher() { # one long-lived process answering a query every 50 ms
+    local i=0
+    while [ ! -e "$T/stop" ]; do
+        printf 'q%d\tmarseille ville\n' $i
+        i=$((i + 1))
+        sleep 0.05
+    done | "$Q" -d "$SDB" --batch --json >"$T/batch-out" 2>"$T/batch-err"
+    echo $? >"$T/batch-rc"
+}
+rm -f "$T/stop"
+searcher &
+spid=$!
+batchsearcher &
+bpid=$!
+"$IDX" -d "$SDB" --batch 50 "$T/big.jsonl"
+"$IDX" -d "$SDB" --rebuild corpus/articles.jsonl corpus/txt "$T/big.jsonl"; rc=$?
+check "--rebuild succeeds while searched ($rc)" [ $rc -eq 0 ]
+sleep 0.5
+touch "$T/stop"
+wait $spid $bpid
+read -r n bad <"$T/search-count"
+check "query processes never failed during indexing and rebuild ($bad of $n failed: $(head -3 "$T/search-err"))" [ "$bad" -eq 0 ]
+check "enough queries ran during the test ($n)" [ "$n" -ge 10 ]
+check "a long-lived batch searcher never failed ($(head -3 "$T/batch-err"))" [ "$(cat "$T/batch-rc")" -eq 0 ] 
+check "the batch searcher answered every query" [ ! -s "$T/batch-err" ]
+check "rebuilt database is whole" "$Q" -d "$SDB" --check >/dev/null
+check "rebuild left no temporary directory" [ ! -e "$SDB.rebuild" ]
+"$IDX" -d "$T/ref2" corpus/articles.jsonl corpus/txt "$T/big.jsonl"
+check "rebuild content equals a fresh build" [ "$(fingerprint "$SDB")" = "$(fingerprint "$T/ref2")" ]
+
+# --- bad input: one line each, the rest indexed, exit 1 -----------------------
+BAD="$T/bad"
+mkdir -p "$BAD/in"
+{
+    echo '{"id":"good-1","body":"Un premier article valide sur les castors."}'
+    echo '{"id":"broken","body":'
+    echo '{"title":"sans identifiant","body":"texte"}'
+    echo '{"id":"empty","body":"   "}'
+    printf '{"id":"latin1","body":"caf\xe9 cr\xe8me castors"}\n'
+    printf '{"id":"nul","body":"a\0b"}\n'
+    python3 -c 'print("{\"id\":\"deep\",\"body\":" + "["*5000 + "]"*5000 + "}")'
+    echo '{"id":"good-2","body":"Un second article valide sur les loutres."}'
+} >"$BAD/in/feed.jsonl"
+printf 'Titre\n\nbinaire \0\1\2 contenu\n' >"$BAD/in/binary.txt"
+ln -s "$BAD/nowhere.jsonl" "$BAD/in/unreadable.jsonl"
+{ printf '{"id":"huge","body":"'; head -c 200000000 /dev/zero | tr '\0' 'a'; printf '"}\n'; } >"$BAD/huge.jsonl"
+/usr/bin/time -f "%M" -o "$T/rss" "$IDX" -d "$BAD/db" "$BAD/in" "$BAD/huge.jsonl" 2>"$T/err"; rc=$?
+check "bad inputs: exit 1 ($rc)" [ $rc -eq 1 ]
+check "invalid JSON named with file and line" grep -q "feed.jsonl:2: invalid JSON" "$T/err"
+check "missing id" grep -q 'feed.jsonl:3: missing "id"' "$T/err"
+check "empty body names the article" grep -q "feed.jsonl:4: article 'empty': empty body" "$T/err"
+check "invalid UTF-8 is a warning naming the article" grep -q "warning: .*feed.jsonl:5: article 'latin1': invalid UTF-8" "$T/err"
+check "NUL byte" grep -q "feed.jsonl:6: NUL byte" "$T/err"
+check "deeply nested JSON" grep -q "feed.jsonl:7: invalid JSON.*depth" "$T/err"
+check "binary file" grep -q "binary.txt: article 'binary.txt': binary file" "$T/err"
+check "unreadable file" grep -q "unreadable.jsonl: cannot" "$T/err"
+check "200 MB article rejected" grep -q "huge.jsonl:1: line of 200000023 bytes exceeds" "$T/err"
+check "one line per problem" [ "$(wc -l <"$T/err")" -eq 9 ]
+check "memory stays bounded on a 200 MB line ($(tail -1 "$T/rss") KB)" [ "$(tail -1 "$T/rss")" -lt 300000 ]
+got=$("$Q" -d "$BAD/db" --json --articles -n 10 'castors loutres' | ids | sort | tr '\n' ' ')
+check "good articles indexed, invalid UTF-8 one too ($got)" [ "$got" = "good-1 good-2 latin1 " ]
+"$IDX" -d "$BAD/strict" --strict "$BAD/in" 2>/dev/null; rc=$?
+check "--strict: exit 4 ($rc)" [ $rc -eq 4 ]
+check "--strict: nothing committed" [ "$("$Q" -d "$BAD/strict" --stats --json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["passages"])' 2>/dev/null || echo 0)" = 0 ]
+rm -f "$BAD/huge.jsonl"
+
+# --- disk full: clear error, previous index intact --------------------------
+FDB="$T/full-disk"
+"$IDX" -d "$FDB" corpus/articles.jsonl
+fpf=$(fingerprint "$FDB")
+largest=$(find "$FDB" -type f -printf '%s\n' | sort -n | tail -1)
+(ulimit -f $(( largest / 1024 + 64 )); "$IDX" -d "$FDB" --batch 100000 "$T/big.jsonl") 2>"$T/err"; rc=$?
+check "disk full: exit 4 ($rc)" [ $rc -eq 4 ]
+check "disk full: clear message ($(head -c 300 "$T/err"))" grep -qi "error:.*\(too large\|no space\|write\)" "$T/err"
+check "disk full: previous index intact" [ "$(fingerprint "$FDB")" = "$fpf" ]
+
+# --- summaries, log, progress, compaction, stats -----------------------------
+JDB="$T/json"
+"$IDX" -d "$JDB" --json-summary --log "$T/log" corpus/articles.jsonl "$BAD/in/binary.txt" >"$T/js" 2>/dev/null; rc=$?
+check "--json-summary is JSON with the counts" python3 -c '
+import json,sys
+d=json.load(open(sys.argv[1]))
+assert d["added"]==48 and d["rejected"]==1 and d["exit_code"]==1 and d["status"]=="rejects" and d["index_bytes"]>0, d
+' "$T/js"
+check "--log gets the timestamped reject" grep -qE '^[0-9-]+ [0-9:]+ indexer\[[0-9]+\]: rejected: .*binary file' "$T/log"
+script -qec "'$IDX' -d '$T/tty' '$T/big.jsonl'" /dev/null >"$T/tty-out" 2>&1
+check "progress line on a terminal" grep -q "articles/s" "$T/tty-out"
+"$IDX" -d "$T/notty" corpus/articles.jsonl 2>"$T/err"
+check "no progress line when stderr is not a terminal" [ ! -s "$T/err" ]
+before=$(du -sk "$T/full" | cut -f1)
+out=$("$IDX" -d "$T/full" --compact --summary); rc=$?
+check "--compact succeeds ($rc: $out)" [ $rc -eq 0 ]
+check "--compact keeps the content" [ "$(fingerprint "$T/full")" = "$fpfull" ]
+check "--compact shrinks the database ($before KB -> $(du -sk "$T/full" | cut -f1) KB)" [ "$(du -sk "$T/full" | cut -f1)" -lt "$before" ]
+check "--compact left no temporary directory" [ ! -e "$T/full.compact" ]
+"$Q" -d "$T/full" --stats >"$T/stats"
+check "--stats shows articles, passages, terms, size, update, schema" bash -c "grep -q 'articles *$nbig' '$T/stats' && grep -q 'distinct terms' '$T/stats' && grep -q 'size on disk' '$T/stats' && grep -q 'last update *20' '$T/stats' && grep -q 'schema *1' '$T/stats' && grep -q 'settings' '$T/stats'"
+
+finish nightly

@@ -42,8 +42,8 @@ COMMON_O = $(COMMON_C:%.c=$(B)/obj/%.o) $(COMMON_CXX:%.cc=$(B)/obj/%.o)
 INDEXER_O = $(INDEXER_C:%.c=$(B)/obj/%.o)
 QUERY_O = $(QUERY_C:%.c=$(B)/obj/%.o)
 
-COMMON_TESTS = utf8 analyzer qtree bm25 passage docdata xdb hash buf
-APP_TESTS = ingest qparse highlight search
+COMMON_TESTS = utf8 analyzer qtree bm25 passage docdata xdb hash buf strset dbswap
+APP_TESTS = ingest indexer qparse highlight search
 UNIT_BINS = $(COMMON_TESTS:%=$(B)/tests/test_%) $(APP_TESTS:%=$(B)/tests/test_%)
 
 all: $(B)/indexer $(B)/query

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: MIT
+ * test_dbswap.c: atomic exchange of database directories, sizes, removal.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "dbswap.h"
+
+static char root[64];
+
+static int setup(void **state)
+{
+    (void)state;
+    strcpy(root, "/tmp/frs-dbswap-XXXXXX");
+    return mkdtemp(root) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    return frs_dbswap_remove(root) == FRS_OK ? 0 : -1;
+}
+
+static void put(const char *dir, const char *name, const char *text)
+{
+    char p[256];
+    mkdir(dir, 0700);
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    FILE *f = fopen(p, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+static int has(const char *dir, const char *name)
+{
+    char p[256];
+    snprintf(p, sizeof p, "%s/%s", dir, name);
+    return frs_dbswap_exists(p);
+}
+
+static void test_dbswap_sibling_name(void **state)
+{
+    (void)state;
+    char *s = frs_dbswap_sibling("/x/db//", "rebuild");
+    assert_string_equal(s, "/x/db.rebuild");
+    free(s);
+}
+
+static void test_dbswap_exchange_and_remove(void **state)
+{
+    (void)state;
+    char live[128], fresh[128];
+    snprintf(live, sizeof live, "%s/db", root);
+    snprintf(fresh, sizeof fresh, "%s/db.rebuild", root);
+    put(live, "old", "old database");
+    put(fresh, "new", "the new one");
+    assert_int_equal(frs_dbswap_size(fresh), 11);
+    assert_int_equal(frs_dbswap_sync(fresh), FRS_OK);
+    assert_int_equal(frs_dbswap_exchange(live, fresh), FRS_OK);
+    assert_true(has(live, "new"));
+    assert_false(has(live, "old"));
+    assert_true(has(fresh, "old"));
+    assert_int_equal(frs_dbswap_remove(fresh), FRS_OK);
+    assert_false(frs_dbswap_exists(fresh));
+    assert_int_equal(frs_dbswap_remove(fresh), FRS_OK); /* missing is fine */
+}
+
+static void test_dbswap_exchange_into_missing_place(void **state)
+{
+    (void)state;
+    char live[128], fresh[128];
+    snprintf(live, sizeof live, "%s/none", root);
+    snprintf(fresh, sizeof fresh, "%s/none.rebuild", root);
+    put(fresh, "new", "x");
+    assert_int_equal(frs_dbswap_exchange(live, fresh), FRS_OK);
+    assert_true(has(live, "new"));
+    assert_false(frs_dbswap_exists(fresh));
+    char nowhere[128];
+    snprintf(nowhere, sizeof nowhere, "%s/gone.rebuild", root);
+    assert_int_equal(frs_dbswap_exchange(live, nowhere), FRS_EIO);
+    assert_int_equal(frs_dbswap_sync(nowhere), FRS_EIO);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_dbswap_sibling_name),
+        cmocka_unit_test_setup_teardown(test_dbswap_exchange_and_remove, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dbswap_exchange_into_missing_place, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

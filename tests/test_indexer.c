@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: MIT
+ * test_indexer.c: incremental indexing on a real on-disk database: added,
+ * unchanged, updated, deleted, pruned, and uncommitted work discarded.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dbswap.h"
+#include "indexer.h"
+#include "xdb.h"
+
+static char dir[64], db[80];
+
+static int setup(void **state)
+{
+    (void)state;
+    strcpy(dir, "/tmp/frs-indexer-XXXXXX");
+    if (!mkdtemp(dir))
+        return -1;
+    snprintf(db, sizeof db, "%s/db", dir);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    return frs_dbswap_remove(dir) == FRS_OK ? 0 : -1;
+}
+
+static frs_indexer_t *open_ix(void)
+{
+    frs_indexer_opts_t o = {{5, 40, 0}, 100, 0, 0, 1};
+    frs_indexer_t *ix = NULL;
+    char *err = NULL;
+    if (frs_indexer_open(db, &o, &ix, &err) != FRS_OK)
+        fail_msg("open: %s", err);
+    return ix;
+}
+
+static void add(frs_indexer_t *ix, const char *id, const char *body)
+{
+    frs_article_t a = {"t", 0, id, "Titre", NULL, "2024-01-02", body,
+                       strlen(body)};
+    assert_int_equal(frs_indexer_add(ix, &a), FRS_OK);
+}
+
+static unsigned long long passages(void)
+{
+    frs_xr_t *r;
+    char *err;
+    assert_int_equal(frs_xr_open(db, &r, &err), FRS_OK);
+    frs_xr_stats_t st;
+    assert_int_equal(frs_xr_stats(r, &st), FRS_OK);
+    frs_xr_free(r);
+    return st.doccount;
+}
+
+static const char *two = "Premier paragraphe assez long pour rester seul.\n\n"
+                         "Second paragraphe assez long lui aussi, voilà.";
+
+static void test_indexer_incremental_counts(void **state)
+{
+    (void)state;
+    frs_indexer_t *ix = open_ix();
+    add(ix, "a", two);
+    add(ix, "b", "Un seul paragraphe ici.");
+    assert_int_equal(frs_indexer_commit(ix), FRS_OK);
+    assert_int_equal(frs_indexer_counts(ix)->added, 2);
+    assert_int_equal(frs_indexer_counts(ix)->passages, 3);
+    frs_indexer_free(ix);
+    assert_int_equal(passages(), 3);
+
+    ix = open_ix();
+    add(ix, "a", two);                        /* unchanged */
+    add(ix, "b", "Un texte tout à fait autre."); /* updated */
+    int found = 0;
+    assert_int_equal(frs_indexer_delete(ix, "zz", &found), FRS_OK);
+    assert_false(found);
+    assert_int_equal(frs_indexer_commit(ix), FRS_OK);
+    const frs_indexer_counts_t *k = frs_indexer_counts(ix);
+    assert_int_equal(k->unchanged, 1);
+    assert_int_equal(k->updated, 1);
+    assert_int_equal(k->added, 0);
+    frs_indexer_free(ix);
+    assert_int_equal(passages(), 3);
+
+    ix = open_ix();
+    assert_int_equal(frs_indexer_delete(ix, "a", &found), FRS_OK);
+    assert_true(found);
+    assert_int_equal(frs_indexer_commit(ix), FRS_OK);
+    frs_indexer_free(ix);
+    assert_int_equal(passages(), 1);
+}
+
+static void test_indexer_prune_keeps_seen(void **state)
+{
+    (void)state;
+    frs_indexer_t *ix = open_ix();
+    add(ix, "a", "Texte a.");
+    add(ix, "b", "Texte b.");
+    add(ix, "c", "Texte c.");
+    assert_int_equal(frs_indexer_commit(ix), FRS_OK);
+    frs_indexer_free(ix);
+    ix = open_ix();
+    add(ix, "a", "Texte a.");
+    assert_int_equal(frs_indexer_mark_seen(ix, "c"), FRS_OK); /* rejected */
+    assert_int_equal(frs_indexer_prune(ix), FRS_OK);
+    assert_int_equal(frs_indexer_commit(ix), FRS_OK);
+    assert_int_equal(frs_indexer_counts(ix)->deleted, 1);
+    frs_indexer_free(ix);
+    assert_int_equal(passages(), 2);
+}
+
+static void test_indexer_free_discards_uncommitted(void **state)
+{
+    (void)state;
+    frs_indexer_t *ix = open_ix();
+    add(ix, "a", "Texte a.");
+    assert_int_equal(frs_indexer_commit(ix), FRS_OK);
+    add(ix, "b", "Texte b.");
+    frs_indexer_free(ix);
+    assert_int_equal(passages(), 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_indexer_incremental_counts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_indexer_prune_keeps_seen, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_indexer_free_discards_uncommitted, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -22,7 +22,7 @@ typedef struct {
     int create;              /* create the database if missing */
 } frs_indexer_opts_t;
 
-#define FRS_INDEXER_BATCH 2000
+#define FRS_INDEXER_BATCH 500
 
 typedef struct {
     unsigned long added, updated, unchanged, deleted, passages;

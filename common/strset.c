@@ -12,6 +12,7 @@ typedef struct {
     char *s;
     size_t len;
     uint64_t h;
+    unsigned count;
 } slot_t;
 
 struct frs_strset {
@@ -73,23 +74,51 @@ static int grow(frs_strset_t *s)
     return 1;
 }
 
-frs_status_t frs_strset_add(frs_strset_t *s, const char *str, size_t len)
+frs_status_t frs_strset_incr(frs_strset_t *s, const char *str, size_t len,
+                             unsigned inc)
 {
     if ((s->n + 1) * 2 > s->cap && !grow(s))
         return FRS_ENOMEM;
     uint64_t h = frs_hash_update(FRS_HASH_INIT, str, len);
     slot_t *e = find(s, str, len, h);
-    if (e->s)
-        return FRS_OK;
-    e->s = malloc(len + 1);
-    if (!e->s)
-        return FRS_ENOMEM;
-    memcpy(e->s, str, len);
-    e->s[len] = '\0';
-    e->len = len;
-    e->h = h;
-    s->n++;
+    if (!e->s) {
+        e->s = malloc(len + 1);
+        if (!e->s)
+            return FRS_ENOMEM;
+        memcpy(e->s, str, len);
+        e->s[len] = '\0';
+        e->len = len;
+        e->h = h;
+        e->count = 0;
+        s->n++;
+    }
+    e->count += inc;
     return FRS_OK;
+}
+
+frs_status_t frs_strset_add(frs_strset_t *s, const char *str, size_t len)
+{
+    return frs_strset_incr(s, str, len, 0);
+}
+
+void frs_strset_each(const frs_strset_t *s,
+                     int (*cb)(void *ctx, const char *str, size_t len,
+                               unsigned count),
+                     void *ctx)
+{
+    for (size_t i = 0; i < s->cap; i++)
+        if (s->slots[i].s &&
+            cb(ctx, s->slots[i].s, s->slots[i].len, s->slots[i].count))
+            return;
+}
+
+void frs_strset_clear(frs_strset_t *s)
+{
+    for (size_t i = 0; i < s->cap; i++) {
+        free(s->slots[i].s);
+        s->slots[i].s = NULL;
+    }
+    s->n = 0;
 }
 
 int frs_strset_has(const frs_strset_t *s, const char *str, size_t len)

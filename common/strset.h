@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT
- * strset.h: a set of strings (open addressing, FNV-1a), for the ids of the
- * articles seen during an indexing run.
+ * strset.h: a set of strings with a count each (open addressing, FNV-1a):
+ * the ids of the articles seen during an indexing run, and the words of a
+ * batch for the spelling dictionary.
  *
  * Ownership: the set copies the strings it is given and frees them.
  */
@@ -18,5 +19,17 @@ void frs_strset_free(frs_strset_t *s);
 frs_status_t frs_strset_add(frs_strset_t *s, const char *str, size_t len);
 int frs_strset_has(const frs_strset_t *s, const char *str, size_t len);
 size_t frs_strset_count(const frs_strset_t *s);
+/* Add s[0..len) if missing and add inc to its count.  FRS_OK or
+ * FRS_ENOMEM. */
+frs_status_t frs_strset_incr(frs_strset_t *s, const char *str, size_t len,
+                             unsigned inc);
+/* Call cb for every string with its count (in no particular order); stops
+ * early if cb returns non-zero. */
+void frs_strset_each(const frs_strset_t *s,
+                     int (*cb)(void *ctx, const char *str, size_t len,
+                               unsigned count),
+                     void *ctx);
+/* Remove every string. */
+void frs_strset_clear(frs_strset_t *s);
 
 #endif

@@ -22,6 +22,7 @@ struct frs_indexer {
     frs_indexer_opts_t o;
     frs_indexer_counts_t counts;
     frs_strset_t *seen;       /* ids met in this run, for prune */
+    frs_strset_t *words;      /* body words of this batch, for spelling */
     long long articles;       /* articles in the database */
     unsigned pending;         /* changed articles since the last commit */
     int in_txn;
@@ -66,6 +67,8 @@ frs_status_t frs_indexer_open(const char *path, const frs_indexer_opts_t *o,
         rc = frs_analyzer_new(&ix->an);
     if (rc == FRS_OK)
         rc = frs_strset_new(&ix->seen);
+    if (rc == FRS_OK)
+        rc = frs_strset_new(&ix->words);
     char *schema = NULL, *anv = NULL, *count = NULL;
     unsigned long long ndocs = 0;
     if (rc == FRS_OK)
@@ -114,9 +117,18 @@ frs_status_t frs_indexer_open(const char *path, const frs_indexer_opts_t *o,
 typedef struct {
     frs_xdoc_t *doc;
     const char *pfx_exact, *pfx_stem;
+    frs_strset_t *words; /* NULL: no spelling data from this field */
     frs_buf_t term;
     frs_status_t rc;
 } termctx_t;
+
+/* Words worth offering as spelling corrections: alphabetic, 3-30 bytes. */
+static int spelling_word(const frs_token_t *t)
+{
+    return !(t->flags & (FRS_TOK_STOP | FRS_TOK_NUMBER | FRS_TOK_HASHED |
+                         FRS_TOK_COMPOUND)) &&
+           t->exact_len >= 3 && t->exact_len <= 30;
+}
 
 static int add_token(void *ctx, const frs_token_t *t)
 {
@@ -129,6 +141,8 @@ static int add_token(void *ctx, const frs_token_t *t)
         return 1;
     }
     c->rc = frs_xdoc_add_posting(c->doc, c->term.data, c->term.len, t->pos);
+    if (c->rc == FRS_OK && c->words && spelling_word(t))
+        c->rc = frs_strset_incr(c->words, t->exact, t->exact_len, 1);
     if (c->rc == FRS_OK && !(t->flags & FRS_TOK_STOP)) {
         frs_buf_reset(&c->term);
         frs_buf_puts(&c->term, c->pfx_stem);
@@ -171,13 +185,14 @@ static frs_status_t add_passage(frs_indexer_t *ix, const frs_article_t *a,
     frs_status_t rc = frs_xdoc_new(&doc);
     if (rc != FRS_OK)
         return rc;
-    termctx_t c = {doc, "", FRS_PFX_STEM, FRS_BUF_INIT, FRS_OK};
+    termctx_t c = {doc, "", FRS_PFX_STEM, ix->words, FRS_BUF_INIT, FRS_OK};
     const char *text = a->body + sp->start;
     size_t text_len = sp->end - sp->start;
     rc = frs_analyzer_run(ix->an, text, text_len, 0, add_token, &c, NULL);
     if (rc == FRS_OK)
         rc = c.rc;
     if (rc == FRS_OK && a->title) {
+        c.words = NULL;
         c.pfx_exact = FRS_PFX_TITLE;
         c.pfx_stem = FRS_PFX_TITLE_STEM;
         rc = frs_analyzer_run(ix->an, a->title, strlen(a->title), 0,
@@ -369,10 +384,29 @@ frs_status_t frs_indexer_delete(frs_indexer_t *ix, const char *id, int *found)
     return rc;
 }
 
+typedef struct {
+    frs_indexer_t *ix;
+    frs_status_t rc;
+} spell_t;
+
+static int add_spelling(void *ctx, const char *w, size_t len, unsigned count)
+{
+    spell_t *s = ctx;
+    s->rc = frs_xdb_add_spelling(s->ix->db, w, len, count);
+    return s->rc != FRS_OK;
+}
+
 frs_status_t frs_indexer_commit(frs_indexer_t *ix)
 {
     if (!ix->in_txn)
         return FRS_OK;
+    /* spelling data of the batch: each distinct word once, with its count
+     * (entries are not removed when articles are: Xapian keeps them) */
+    spell_t sp = {ix, FRS_OK};
+    frs_strset_each(ix->words, add_spelling, &sp);
+    frs_strset_clear(ix->words);
+    if (sp.rc != FRS_OK)
+        return fail(ix, sp.rc, "cannot store spelling data");
     char buf[64];
     time_t now = time(NULL);
     struct tm tm;
@@ -417,5 +451,6 @@ void frs_indexer_free(frs_indexer_t *ix)
     frs_xdb_free(ix->db);
     frs_analyzer_free(ix->an);
     frs_strset_free(ix->seen);
+    frs_strset_free(ix->words);
     free(ix);
 }

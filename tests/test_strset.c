@@ -47,11 +47,41 @@ static void test_strset_grows(void **state)
     frs_strset_free(s);
 }
 
+static int sum_counts(void *ctx, const char *str, size_t len, unsigned count)
+{
+    (void)str;
+    (void)len;
+    *(unsigned *)ctx += count;
+    return 0;
+}
+
+static void test_strset_counts_each_and_clear(void **state)
+{
+    (void)state;
+    frs_strset_t *s;
+    assert_int_equal(frs_strset_new(&s), FRS_OK);
+    assert_int_equal(frs_strset_incr(s, "mot", 3, 2), FRS_OK);
+    assert_int_equal(frs_strset_incr(s, "mot", 3, 3), FRS_OK);
+    assert_int_equal(frs_strset_incr(s, "autre", 5, 1), FRS_OK);
+    unsigned total = 0;
+    frs_strset_each(s, sum_counts, &total);
+    assert_int_equal(total, 6);
+    frs_strset_clear(s);
+    assert_int_equal(frs_strset_count(s), 0);
+    assert_false(frs_strset_has(s, "mot", 3));
+    assert_int_equal(frs_strset_incr(s, "mot", 3, 1), FRS_OK);
+    total = 0;
+    frs_strset_each(s, sum_counts, &total);
+    assert_int_equal(total, 1);
+    frs_strset_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_strset_add_and_find),
         cmocka_unit_test(test_strset_grows),
+        cmocka_unit_test(test_strset_counts_each_and_clear),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

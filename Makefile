@@ -90,8 +90,9 @@ test:
 	$(MAKE) check
 	$(MAKE) SAN=1 check
 
-check: all $(UNIT_BINS)
+check: all $(UNIT_BINS) $(REPLAY_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+	@$(MAKE) --no-print-directory replay
 	@tests/cli/run.sh $(B)
 	@tests/cli/nightly.sh $(B)
 
@@ -109,6 +110,8 @@ clean:
 
 .PHONY: all check test deps install clean demo
 .SECONDARY:
+
+include tests/fuzz/fuzz.mk
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 

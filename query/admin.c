@@ -176,7 +176,8 @@ int frs_admin_check(const char *path, int json, int verbose, FILE *out,
         return 4;
     }
     frs_xr_free(xr);
-    qsort(s.v, s.n, sizeof *s.v, by_id);
+    if (s.n > 1)
+        qsort(s.v, s.n, sizeof *s.v, by_id);
     unsigned long long articles = 0, incomplete = 0;
     for (size_t i = 0; i < s.n;) {
         size_t j = i;

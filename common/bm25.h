@@ -16,8 +16,8 @@
 FRS_BEGIN_DECLS
 
 /* Defaults chosen by measurement: see docs/relevance.md. */
-#define FRS_BM25_K1 1.2
-#define FRS_BM25_B 0.75
+#define FRS_BM25_K1 0.3
+#define FRS_BM25_B 0.5
 #define FRS_BM25_MIN_NORMLEN 0.5
 
 typedef struct {

@@ -20,7 +20,7 @@
 FRS_BEGIN_DECLS
 
 /* Defaults, chosen by measurement (docs/relevance.md). */
-#define FRS_PASSAGE_MIN_WORDS 50
+#define FRS_PASSAGE_MIN_WORDS 0
 #define FRS_PASSAGE_MAX_WORDS 180
 #define FRS_PASSAGE_OVERLAP_WORDS 0
 

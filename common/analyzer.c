@@ -387,8 +387,13 @@ static frs_status_t stem_of(frs_analyzer_t *an, const char *x, size_t xl,
             goto hit;
         }
     }
+    /* Snowball French never strips a plural -s after o or u ("vélos",
+     * "numéros", "revenus"); drop it first for words of 5 bytes or more. */
+    size_t sx = xl;
+    if (xl >= 5 && x[xl - 1] == 's' && (x[xl - 2] == 'o' || x[xl - 2] == 'u'))
+        sx--;
     const sb_symbol *r = sb_stemmer_stem(an->stemmer, (const sb_symbol *)x,
-                                         (int)xl);
+                                         (int)sx);
     if (!r)
         return FRS_ENOMEM;
     size_t rl = (size_t)sb_stemmer_length(an->stemmer);

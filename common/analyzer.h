@@ -9,7 +9,9 @@
  * normalise (NFC, full case folding, œ→oe æ→ae, accents removed) into the
  * "exact" form; stem the exact form with libstemmer's Snowball "french".
  * Both sides stem the accent-free form, so a word typed with or without
- * accents always yields the same stem.
+ * accents always yields the same stem.  A plural -s after o or u, which
+ * Snowball keeps, is dropped before stemming in words of 5+ bytes ("vélos"
+ * stems like "vélo").
  *
  * Special cases:
  *  - "aujourd'hui", "prud'homme": an apostrophe inside a word that is not an
@@ -60,7 +62,7 @@ FRS_BEGIN_DECLS
 
 /* Version of the analysis rules.  Bump it when any rule above changes the
  * terms produced: databases record it and query refuses a mismatch. */
-#define FRS_ANALYZER_VERSION 1
+#define FRS_ANALYZER_VERSION 2
 
 enum {
     FRS_TOK_STOP = 1,      /* exact form is a French stop word */

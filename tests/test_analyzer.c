@@ -272,6 +272,29 @@ static void test_analyzer_variants_share_stem(void **state)
     assert_string_equal(r.toks[0].stem, "eglis");
 }
 
+static void test_analyzer_plural_after_o_or_u(void **state)
+{
+    /* Snowball keeps these plurals; the analyzer drops the -s first */
+    static const char *const pairs[][2] = {
+        { "v\xc3\xa9los", "v\xc3\xa9lo" },
+        { "num\xc3\xa9ros", "num\xc3\xa9ro" },
+        { "revenus", "revenu" },
+        { "euros", "euro" },
+    };
+    run_t r = { 0 };
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        char stem[sizeof r.toks[0].stem];
+        run(*state, &r, pairs[i][0]);
+        assert_int_equal(r.n, 1);
+        strcpy(stem, r.toks[0].stem);
+        run(*state, &r, pairs[i][1]);
+        assert_string_equal(r.toks[0].stem, stem);
+    }
+    /* short words are left alone: "gros" is not a plural of "gro" */
+    run(*state, &r, "gros");
+    assert_string_equal(r.toks[0].stem, "gros");
+}
+
 static void test_analyzer_elision_and_plural_share_stem(void **state)
 {
     run_t r = { 0 };
@@ -638,6 +661,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_analyzer_exact_forms),
         cmocka_unit_test(test_analyzer_variants_share_stem),
+        cmocka_unit_test(test_analyzer_plural_after_o_or_u),
         cmocka_unit_test(test_analyzer_elision_and_plural_share_stem),
         cmocka_unit_test(test_analyzer_elision_offsets),
         cmocka_unit_test(test_analyzer_compound_positions),

@@ -659,7 +659,7 @@ frs_status_t frs_analyzer_new(frs_analyzer_t **out)
     if (!an)
         return FRS_ENOMEM;
     an->word = an->comp = an->hashed = an->stem = (frs_buf_t)FRS_BUF_INIT;
-    an->cache = calloc(2 * CACHE_SETS, sizeof *an->cache);
+    an->cache = calloc((size_t)2 * CACHE_SETS, sizeof *an->cache);
     if (!an->cache)
         goto fail;
     rc = new_stemmer(&an->stemmer);

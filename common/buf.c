@@ -82,7 +82,7 @@ char *frs_buf_release(frs_buf_t *b)
 {
     if (b->rc != FRS_OK)
         return NULL;
-    if (!b->data && !buf_reserve(b, 0))
+    if (!b->data && (!buf_reserve(b, 0) || !b->data))
         return NULL;
     if (b->len == 0)
         b->data[0] = '\0';

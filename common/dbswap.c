@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT
  * dbswap.c: atomic directory exchange and file-system helpers.
  */
-#define _GNU_SOURCE /* renameat2 */
+#define _GNU_SOURCE /* renameat2 */ // NOLINT(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
 #include "dbswap.h"
 
 #include <dirent.h>
@@ -65,16 +65,15 @@ frs_status_t frs_dbswap_sync(const char *dir)
 
 static void sync_parent(const char *path)
 {
-    char *p = strdup(path);
+    const char *slash = strrchr(path, '/');
+    if (!slash) {
+        sync_path(".");
+        return;
+    }
+    size_t n = slash == path ? 1 : (size_t)(slash - path);
+    char *p = strndup(path, n);
     if (!p)
         return;
-    char *slash = strrchr(p, '/');
-    if (slash == p)
-        slash[1] = '\0';
-    else if (slash)
-        *slash = '\0';
-    else
-        strcpy(p, ".");
     sync_path(p);
     free(p);
 }

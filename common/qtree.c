@@ -93,11 +93,12 @@ frs_status_t frs_qnode_add(frs_qnode_t *parent, frs_qnode_t *kid)
     }
     if (parent->nkids == parent->cap) {
         size_t cap = parent->cap ? parent->cap * 2 : 4;
-        if (cap > (size_t)-1 / sizeof *parent->kids) {
+        /* an array of pointers: sizeof a pointer is meant */
+        if (cap > (size_t)-1 / sizeof *parent->kids) { // NOLINT(bugprone-sizeof-expression)
             frs_qnode_free(kid);
             return FRS_ENOMEM;
         }
-        frs_qnode_t **k = realloc(parent->kids, cap * sizeof *k);
+        frs_qnode_t **k = realloc(parent->kids, cap * sizeof *k); // NOLINT(bugprone-sizeof-expression)
         if (!k) {
             frs_qnode_free(kid);
             return FRS_ENOMEM;

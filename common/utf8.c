@@ -175,8 +175,10 @@ frs_status_t frs_utf8_fold(const char *in, size_t len, char **out,
     utf8proc_ssize_t cap = (utf8proc_ssize_t)len + 4, n;
     utf8proc_int32_t *cps = NULL;
     for (;;) {
-        if ((size_t)cap > SIZE_MAX / sizeof *cps)
+        if ((size_t)cap > SIZE_MAX / sizeof *cps) {
+            free(cps);
             return FRS_ENOMEM;
+        }
         utf8proc_int32_t *p = realloc(cps, (size_t)cap * sizeof *cps);
         if (!p) {
             free(cps);

@@ -63,6 +63,7 @@ namespace {
 
 // Format into msg (cap bytes, cap > 0); never throws, truncates silently.
 __attribute__((format(printf, 3, 4)))
+// NOLINTNEXTLINE(cert-dcl50-cpp): printf-style on purpose, never throws
 void set_msg(char *msg, size_t cap, const char *fmt, ...) noexcept
 {
     if (!msg || cap == 0)
@@ -304,7 +305,6 @@ extern "C" frs_status_t frs_xdoc_set_data(frs_xdoc_t *doc, const char *data,
 extern "C" frs_status_t frs_xdb_open(const char *path, unsigned flags,
                                      frs_xdb_t **out, char **errmsg) noexcept
 {
-    char msg[ERRMSG_SIZE] = "";
     if (errmsg)
         *errmsg = nullptr;
     if (!out)
@@ -338,6 +338,7 @@ extern "C" frs_status_t frs_xdb_open(const char *path, unsigned flags,
         *out = h;
         return FRS_OK;
     } catch (...) {
+        char msg[ERRMSG_SIZE] = "";
         frs_status_t rc = xdb_fail(msg, sizeof msg, path);
         delete h;
         give_errmsg(errmsg, msg);
@@ -556,7 +557,6 @@ extern "C" frs_status_t frs_xdb_doccount(frs_xdb_t *h,
 extern "C" frs_status_t frs_xr_open(const char *path, frs_xr_t **out,
                                     char **errmsg) noexcept
 {
-    char msg[ERRMSG_SIZE] = "";
     if (errmsg)
         *errmsg = nullptr;
     if (!out)
@@ -580,6 +580,7 @@ extern "C" frs_status_t frs_xr_open(const char *path, frs_xr_t **out,
         *out = h;
         return FRS_OK;
     } catch (...) {
+        char msg[ERRMSG_SIZE] = "";
         frs_status_t rc = xdb_fail(msg, sizeof msg, path);
         delete h;
         give_errmsg(errmsg, msg);
@@ -979,7 +980,6 @@ extern "C" frs_status_t frs_xr_spelling(frs_xr_t *h, const char *word,
 extern "C" frs_status_t frs_xdb_compact(const char *src, const char *dst,
                                         char **errmsg) noexcept
 {
-    char msg[ERRMSG_SIZE] = "";
     if (errmsg)
         *errmsg = nullptr;
     if (!src || !dst || !*src || !*dst) {
@@ -991,6 +991,7 @@ extern "C" frs_status_t frs_xdb_compact(const char *src, const char *dst,
         db.compact(dst, Xapian::DBCOMPACT_NO_RENUMBER);
         return FRS_OK;
     } catch (...) {
+        char msg[ERRMSG_SIZE] = "";
         frs_status_t rc = xdb_fail(msg, sizeof msg, src);
         give_errmsg(errmsg, msg);
         return rc;
@@ -1001,7 +1002,6 @@ extern "C" frs_status_t frs_xdb_check(const char *path,
                                       unsigned long long *nerrors,
                                       char **report) noexcept
 {
-    char msg[ERRMSG_SIZE] = "";
     if (nerrors)
         *nerrors = 0;
     if (report)
@@ -1016,6 +1016,7 @@ extern "C" frs_status_t frs_xdb_check(const char *path,
         *report = dup_string(os.str());
         return FRS_OK;
     } catch (...) {
+        char msg[ERRMSG_SIZE] = "";
         frs_status_t rc = xdb_fail(msg, sizeof msg, path);
         try {
             *report = dup_string(msg);

@@ -95,7 +95,7 @@ frs_status_t frs_indexer_open(const char *path, const frs_indexer_opts_t *o,
         }
     }
     if (rc == FRS_OK)
-        ix->articles = count[0] ? atoll(count) : 0;
+        ix->articles = count[0] ? strtoll(count, NULL, 10) : 0;
     if (rc != FRS_OK && !*errmsg) {
         char msg[512];
         snprintf(msg, sizeof msg, "%s: %s", path,

@@ -55,7 +55,7 @@ int frs_admin_stats(const char *path, int json, FILE *out, FILE *err)
     if (json) {
         json_t *j = json_pack("{s:s, s:I, s:I, s:I, s:I, s:f, s:s, s:s, s:s, s:s, s:b}",
             "database", path,
-            "articles", (json_int_t)(articles[0] ? atoll(articles) : 0),
+            "articles", (json_int_t)(articles[0] ? strtoll(articles, NULL, 10) : 0),
             "passages", (json_int_t)st.doccount,
             "distinct_terms", (json_int_t)terms,
             "size_bytes", (json_int_t)size,

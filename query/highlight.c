@@ -108,7 +108,7 @@ char *frs_highlight(frs_analyzer_t *an, const char *text, size_t len,
         if (m.n > 0)
             ws = m.v[best].start > lead ? m.v[best].start - lead : 0;
         if (ws + o->max_bytes > len)
-            ws = len > o->max_bytes ? len - o->max_bytes : 0;
+            ws = len - o->max_bytes;
         we = ws + o->max_bytes;
         /* move to word boundaries, never inside a UTF-8 sequence */
         if (ws > 0) {

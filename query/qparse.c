@@ -106,7 +106,6 @@ typedef struct {
     frs_qparse_opts_t o;
     frs_parsed_t *p;
     int keep_stop;   /* the query has nothing but stop words */
-    int oom;
 } ctx_t;
 
 static frs_qnode_t *term2(const char *pfx, const char *s)
@@ -116,7 +115,8 @@ static frs_qnode_t *term2(const char *pfx, const char *s)
     if (!t)
         return NULL;
     memcpy(t, pfx, a);
-    memcpy(t + a, s, b + 1);
+    memcpy(t + a, s, b);
+    t[a + b] = '\0';
     frs_qnode_t *q = frs_qnode_term(t, a + b);
     free(t);
     return q;
@@ -260,10 +260,8 @@ static size_t lex(const char *q, size_t len, clause_t *out, size_t max)
             cl.sign = q[i] == '+' ? C_REQUIRED : C_EXCLUDED;
             i++;
         }
-        if (len - i > 6 && strncmp(q + i, "title:", 6) == 0) {
-            cl.title = 1;
-            i += 6;
-        } else if (len - i > 6 && strncmp(q + i, "titre:", 6) == 0) {
+        if (len - i > 6 && (strncmp(q + i, "title:", 6) == 0 ||
+                            strncmp(q + i, "titre:", 6) == 0)) {
             cl.title = 1;
             i += 6;
         }
@@ -272,7 +270,8 @@ static size_t lex(const char *q, size_t len, clause_t *out, size_t max)
         if (i < len && q[i] == '"') {
             close = "\"";
             open_len = 1;
-        } else if (len - i >= 2 && memcmp(q + i, "\xc2\xab", 2) == 0) {
+        } else if (i + 1 < len && (unsigned char)q[i] == 0xc2 &&
+                   (unsigned char)q[i + 1] == 0xab) {
             close = "\xc2\xbb"; /* « » */
             open_len = 2;
         }
@@ -350,7 +349,7 @@ frs_status_t frs_qparse(frs_analyzer_t *an, const char *q, size_t len,
     frs_parsed_t *p = calloc(1, sizeof *p);
     if (!p)
         return FRS_ENOMEM;
-    ctx_t c = {an, {FRS_QP_EXACT_BOOST, FRS_QP_TITLE_WEIGHT}, p, 0, 0};
+    ctx_t c = {an, {FRS_QP_EXACT_BOOST, FRS_QP_TITLE_WEIGHT}, p, 0};
     if (o)
         c.o = *o;
     c.keep_stop = only_stopwords(&c, cls, ncl);

@@ -149,9 +149,15 @@ int frs_admin_check(const char *path, int json, int verbose, FILE *out,
     unsigned long long nerr = 0;
     char *report = NULL;
     frs_status_t rc = frs_xdb_check(path, &nerr, &report);
-    if (rc != FRS_OK || nerr > 0) {
-        fprintf(err, "query: %s: Xapian consistency check failed (%llu "
-                     "error%s)\n%s\n",
+    if (rc != FRS_OK) {
+        fprintf(err, "query: %s: the database is damaged: %s\n", path,
+                report ? report : frs_strerror(rc));
+        free(report);
+        return 4;
+    }
+    if (nerr > 0) {
+        fprintf(err, "query: %s: Xapian consistency check found %llu "
+                     "error%s\n%s\n",
                 path, nerr, nerr == 1 ? "" : "s", report ? report : "");
         free(report);
         return 4;

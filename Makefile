@@ -31,7 +31,7 @@ CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) -Wall -Wex
 CXXFLAGS += -std=c++17 $(OPT) -Wall -Wextra -Werror $(SANFLAGS) \
 	$(shell pkg-config --cflags xapian-core)
 STEMMER_LIBS ?= $(shell pkg-config --libs libstemmer 2>/dev/null || echo -lstemmer)
-LIBS = $(shell pkg-config --libs $(PKGS)) $(STEMMER_LIBS) -lm
+LIBS = $(shell pkg-config --libs $(PKGS)) $(STEMMER_LIBS) -lm -pthread
 LDFLAGS += $(SANFLAGS)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka)
 
@@ -39,7 +39,7 @@ COMMON_C = common/status.c common/utf8.c common/analyzer.c common/stopwords.c \
 	common/qtree.c common/bm25.c common/passage.c common/docdata.c \
 	common/buf.c common/hash.c common/dbswap.c common/strset.c
 COMMON_CXX = common/xdb.cc
-INDEXER_C = indexer/ingest.c indexer/indexer.c
+INDEXER_C = indexer/ingest.c indexer/indexer.c indexer/parallel.c
 QUERY_C = query/qparse.c query/highlight.c query/search.c query/output.c query/admin.c
 
 COMMON_O = $(COMMON_C:%.c=$(B)/obj/%.o) $(COMMON_CXX:%.cc=$(B)/obj/%.o)

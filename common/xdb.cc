@@ -998,6 +998,29 @@ extern "C" frs_status_t frs_xdb_compact(const char *src, const char *dst,
     }
 }
 
+extern "C" frs_status_t frs_xdb_merge(const char *const *srcs, size_t n,
+                                      const char *dst, char **errmsg) noexcept
+{
+    if (errmsg)
+        *errmsg = nullptr;
+    if (!srcs || n == 0 || !dst || !*dst) {
+        give_errmsg(errmsg, "invalid argument: nothing to merge");
+        return FRS_EINVAL;
+    }
+    try {
+        Xapian::Database all;
+        for (size_t i = 0; i < n; i++)
+            all.add_database(Xapian::Database(srcs[i]));
+        all.compact(dst, Xapian::DBCOMPACT_MULTIPASS);
+        return FRS_OK;
+    } catch (...) {
+        char msg[ERRMSG_SIZE] = "";
+        frs_status_t rc = xdb_fail(msg, sizeof msg, dst);
+        give_errmsg(errmsg, msg);
+        return rc;
+    }
+}
+
 extern "C" frs_status_t frs_xdb_check(const char *path,
                                       unsigned long long *nerrors,
                                       char **report) noexcept

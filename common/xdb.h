@@ -190,6 +190,12 @@ frs_status_t frs_xr_spelling(frs_xr_t *xr, const char *word, size_t len,
 frs_status_t frs_xdb_compact(const char *src, const char *dst, char **errmsg)
     FRS_NOEXCEPT;
 
+/* Merge the databases srcs[0..n) into a new compacted database at dst
+ * (which must not exist).  User metadata is taken from srcs[0]; spelling
+ * data is summed.  *errmsg (malloc'd, may be NULL) explains a failure. */
+frs_status_t frs_xdb_merge(const char *const *srcs, size_t n, const char *dst,
+                           char **errmsg) FRS_NOEXCEPT;
+
 /* Run Xapian's consistency check on the database at path.  *nerrors gets the
  * number of problems found, *report (malloc'd) the checker's output. */
 frs_status_t frs_xdb_check(const char *path, unsigned long long *nerrors,

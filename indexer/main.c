@@ -19,6 +19,7 @@
 #include "dbswap.h"
 #include "indexer.h"
 #include "ingest.h"
+#include "parallel.h"
 #include "xdb.h"
 
 enum {
@@ -38,14 +39,16 @@ typedef struct {
     const char **deletes;
     size_t ndeletes;
     int verbose, strict, summary, json_summary, prune, rebuild, compact;
-    unsigned wait_s;
+    unsigned wait_s, jobs;
     frs_indexer_opts_t o;
     frs_ingest_t in;
     /* state */
     frs_indexer_t *ix;
+    frs_pbuild_t *pb;          /* --rebuild: the parallel builder */
     FILE *log;
     unsigned long rejected, warnings;
     int unreadable;            /* a whole input could not be read */
+    unsigned long fed;         /* articles read so far */
     int progress;              /* draw a progress line (stderr is a tty) */
     unsigned long long total_bytes, done_bytes;
     struct timespec t0, drawn;
@@ -65,6 +68,7 @@ static void usage(FILE *out)
 "  -d, --db DIR             database directory (required)\n"
 "      --rebuild            build a new database from INPUT beside the live\n"
 "                           one and switch to it atomically when complete\n"
+"      --jobs N             --rebuild on N cores (default: all of them)\n"
 "      --prune              delete articles absent from every INPUT\n"
 "      --delete ID          delete the article ID (repeatable)\n"
 "      --delete-from FILE   delete the article ids listed in FILE, one a line\n"
@@ -133,9 +137,8 @@ static void draw_progress(run_t *r, int force)
     if (!r->progress || (!force && since(&r->drawn) < 0.25))
         return;
     clock_gettime(CLOCK_MONOTONIC, &r->drawn);
-    const frs_indexer_counts_t *k = frs_indexer_counts(r->ix);
     double s = since(&r->t0);
-    unsigned long arts = k->added + k->updated + k->unchanged;
+    unsigned long arts = r->fed;
     double mbs = s > 0 ? (double)r->done_bytes / 1e6 / s : 0;
     fprintf(stderr, "\r\x1b[Kindexing: %lu articles, %.0f articles/s, %.1f MB/s",
             arts, s > 0 ? arts / s : 0, mbs);
@@ -174,7 +177,9 @@ static void on_report(void *ctx, frs_report_kind_t kind, const char *source,
 static frs_status_t on_article(void *ctx, const frs_article_t *a)
 {
     run_t *r = ctx;
-    frs_status_t rc = frs_indexer_add(r->ix, a);
+    r->fed++;
+    frs_status_t rc = r->pb ? frs_pbuild_add(r->pb, a)
+                            : frs_indexer_add(r->ix, a);
     draw_progress(r, 0);
     return rc;
 }
@@ -348,8 +353,32 @@ static void print_summary(run_t *r, int ex, const frs_indexer_counts_t *k)
                 ex == EXIT_FAIL ? " (failed: last batch not committed)" : "");
 }
 
-/* Index the inputs into the database at path.  The caller has opened the
- * indexer as r->ix. */
+/* Read every input, handing articles to the indexer or the parallel
+ * builder; then apply --strict. */
+static int feed_inputs(run_t *r, int argc, char **argv, int first)
+{
+    int ex = EXIT_OK;
+    for (int i = first; i < argc && ex == EXIT_OK; i++) {
+        frs_status_t rc = frs_ingest_path(&r->in, argv[i]);
+        if (rc != FRS_OK) {
+            say(r, "error while indexing %s: %s", argv[i],
+                r->ix && frs_indexer_errmsg(r->ix)[0]
+                    ? frs_indexer_errmsg(r->ix)
+                    : frs_strerror(rc));
+            ex = EXIT_FAIL;
+        }
+    }
+    draw_progress(r, 1);
+    clear_progress(r);
+    if (ex == EXIT_OK && r->strict && r->rejected > 0) {
+        say(r, "%lu input%s rejected; --strict: nothing committed",
+            r->rejected, r->rejected > 1 ? "s" : "");
+        ex = EXIT_FAIL;
+    }
+    return ex;
+}
+
+/* Deletes, inputs, prune and the final commit, into r->ix. */
 static int index_inputs(run_t *r, int argc, char **argv, int first)
 {
     int ex = EXIT_OK;
@@ -364,22 +393,8 @@ static int index_inputs(run_t *r, int argc, char **argv, int first)
     }
     if (ex == EXIT_OK && r->delete_from)
         ex = delete_ids_from(r);
-    for (int i = first; i < argc && ex == EXIT_OK; i++) {
-        frs_status_t rc = frs_ingest_path(&r->in, argv[i]);
-        if (rc != FRS_OK) {
-            say(r, "error while indexing %s: %s", argv[i],
-                frs_indexer_errmsg(r->ix)[0] ? frs_indexer_errmsg(r->ix)
-                                             : frs_strerror(rc));
-            ex = EXIT_FAIL;
-        }
-    }
-    draw_progress(r, 1);
-    clear_progress(r);
-    if (ex == EXIT_OK && r->strict && r->rejected > 0) {
-        say(r, "%lu input%s rejected; --strict: nothing committed",
-            r->rejected, r->rejected > 1 ? "s" : "");
-        ex = EXIT_FAIL;
-    }
+    if (ex == EXIT_OK)
+        ex = feed_inputs(r, argc, argv, first);
     if (ex == EXIT_OK && r->prune) {
         if (r->unreadable) {
             say(r, "warning: an input could not be read; --prune skipped so "
@@ -398,6 +413,80 @@ static int index_inputs(run_t *r, int argc, char **argv, int first)
     return ex;
 }
 
+/* The incremental run: open (waiting for the lock), index, commit. */
+static int run_incremental(run_t *r, int argc, char **argv, int first)
+{
+    char *err = NULL;
+    frs_status_t rc;
+    time_t deadline = time(NULL) + (time_t)r->wait_s;
+    for (;;) {
+        rc = frs_indexer_open(r->db, &r->o, &r->ix, &err);
+        if (rc != FRS_ELOCKED || time(NULL) >= deadline)
+            break;
+        free(err);
+        err = NULL;
+        usleep(200 * 1000);
+    }
+    if (rc != FRS_OK) {
+        report_open_failure(r, rc, err);
+        free(err);
+        return exit_for(rc);
+    }
+    int ex = index_inputs(r, argc, argv, first);
+    frs_indexer_counts_t k = *frs_indexer_counts(r->ix);
+    frs_indexer_free(r->ix); /* discards anything not committed */
+    r->ix = NULL;
+    print_summary(r, ex, &k);
+    return ex;
+}
+
+/* --rebuild: hold the live lock, build DBDIR.rebuild on every core, merge,
+ * sync, switch atomically. */
+static int run_rebuild(run_t *r, int argc, char **argv, int first)
+{
+    frs_xdb_t *holder = NULL;
+    frs_status_t rc = lock_live(r, &holder);
+    if (rc != FRS_OK)
+        return exit_for(rc);
+    char *fresh = frs_dbswap_sibling(r->db, "rebuild"), *err = NULL;
+    if (!fresh) {
+        frs_xdb_free(holder);
+        return EXIT_FAIL;
+    }
+    frs_dbswap_remove(fresh); /* left over by a killed run */
+    frs_indexer_counts_t k = {0};
+    int ex;
+    rc = frs_pbuild_new(fresh, r->jobs, &r->o, &r->pb, &err);
+    if (rc != FRS_OK) {
+        say(r, "error: cannot start the build: %s",
+            err ? err : frs_strerror(rc));
+        ex = EXIT_FAIL;
+    } else {
+        ex = feed_inputs(r, argc, argv, first);
+        if (ex == EXIT_OK) {
+            rc = frs_pbuild_finish(r->pb, &k, &err);
+            if (rc != FRS_OK) {
+                say(r, "error: %s", err ? err : frs_strerror(rc));
+                ex = EXIT_FAIL;
+            }
+        }
+    }
+    frs_pbuild_free(r->pb);
+    r->pb = NULL;
+    free(err);
+    if (ex == EXIT_OK) {
+        ex = switch_in(r, fresh, holder);
+        if (ex == EXIT_OK && r->rejected > 0)
+            ex = EXIT_REJECTS;
+    } else {
+        frs_xdb_free(holder);
+        frs_dbswap_remove(fresh);
+    }
+    print_summary(r, ex, &k);
+    free(fresh);
+    return ex;
+}
+
 static unsigned long long input_bytes(int argc, char **argv, int first)
 {
     unsigned long long total = 0;
@@ -411,7 +500,7 @@ int main(int argc, char **argv)
 {
     enum { O_DELETE = 256, O_DELETE_FROM, O_PMIN, O_PMAX, O_POVER, O_BATCH,
            O_MAXBYTES, O_WAIT, O_STRICT, O_SUMMARY, O_JSON_SUMMARY, O_LOG,
-           O_PRUNE, O_REBUILD, O_COMPACT, O_VERSION };
+           O_PRUNE, O_REBUILD, O_COMPACT, O_JOBS, O_VERSION };
     static const struct option opts[] = {
         {"db", required_argument, 0, 'd'},
         {"delete", required_argument, 0, O_DELETE},
@@ -429,6 +518,7 @@ int main(int argc, char **argv)
         {"prune", no_argument, 0, O_PRUNE},
         {"rebuild", no_argument, 0, O_REBUILD},
         {"compact", no_argument, 0, O_COMPACT},
+        {"jobs", required_argument, 0, O_JOBS},
         {"verbose", no_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, O_VERSION},
@@ -440,6 +530,8 @@ int main(int argc, char **argv)
     r.o.passage.overlap_words = FRS_PASSAGE_OVERLAP_WORDS;
     r.o.batch_articles = FRS_INDEXER_BATCH;
     r.o.create = 1;
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    r.jobs = ncpu > 0 ? (unsigned)(ncpu < 64 ? ncpu : 64) : 1;
     r.in.max_article_bytes = FRS_INGEST_MAX_ARTICLE_BYTES;
     r.deletes = calloc((size_t)argc + 1, sizeof *r.deletes);
     if (!r.deletes)
@@ -465,11 +557,15 @@ int main(int argc, char **argv)
         case O_REBUILD: r.rebuild = 1; break;
         case O_COMPACT: r.compact = 1; break;
         case O_PMIN: case O_PMAX: case O_POVER: case O_BATCH:
-        case O_MAXBYTES: case O_WAIT:
+        case O_MAXBYTES: case O_WAIT: case O_JOBS:
             if (!parse_uint(optarg, &v)) {
+                const char *name = "?";
+                for (const struct option *op = opts; op->name; op++)
+                    if (op->val == c)
+                        name = op->name;
                 fprintf(stderr, "%s: invalid number '%s' for --%s\n"
                                 "Try '%s --help'.\n",
-                        prog, optarg, opts[c - O_DELETE + 1].name, prog);
+                        prog, optarg, name, prog);
                 free(r.deletes);
                 return EXIT_USAGE;
             }
@@ -478,6 +574,7 @@ int main(int argc, char **argv)
             else if (c == O_POVER) r.o.passage.overlap_words = v;
             else if (c == O_BATCH) r.o.batch_articles = v ? v : 1;
             else if (c == O_MAXBYTES) r.in.max_article_bytes = v;
+            else if (c == O_JOBS) r.jobs = v;
             else r.wait_s = v;
             break;
         default:
@@ -497,6 +594,11 @@ int main(int argc, char **argv)
         why = "nothing to do: give INPUT files, --delete or --delete-from";
     else if (r.rebuild && ninputs == 0)
         why = "--rebuild needs the INPUT files to build from";
+    else if (r.rebuild && (r.ndeletes || r.delete_from || r.prune))
+        why = "--rebuild builds from INPUT alone; --delete and --prune do "
+              "not apply";
+    else if (r.jobs > 64)
+        why = "--jobs takes 1 to 64";
     else if (r.o.passage.max_words == 0 ||
              r.o.passage.min_words > r.o.passage.max_words)
         why = "--passage-min must not exceed --passage-max, which must be > 0";
@@ -527,62 +629,8 @@ int main(int argc, char **argv)
     r.in.progress = on_progress;
     r.in.ctx = &r;
 
-    const char *target = r.db;
-    char *fresh = NULL;
-    frs_xdb_t *holder = NULL;
-    frs_status_t rc;
-    if (r.rebuild) {
-        rc = lock_live(&r, &holder);
-        if (rc != FRS_OK) {
-            ex = exit_for(rc);
-            goto out;
-        }
-        fresh = frs_dbswap_sibling(r.db, "rebuild");
-        if (!fresh) {
-            frs_xdb_free(holder);
-            ex = EXIT_FAIL;
-            goto out;
-        }
-        frs_dbswap_remove(fresh); /* left over by a killed run */
-        target = fresh;
-        r.o.no_sync = 1; /* synced once, before the switch */
-    }
-    char *err = NULL;
-    time_t deadline = time(NULL) + (time_t)r.wait_s;
-    for (;;) {
-        rc = frs_indexer_open(target, &r.o, &r.ix, &err);
-        if (rc != FRS_ELOCKED || time(NULL) >= deadline)
-            break;
-        free(err);
-        err = NULL;
-        usleep(200 * 1000);
-    }
-    if (rc != FRS_OK) {
-        report_open_failure(&r, rc, err);
-        free(err);
-        frs_xdb_free(holder);
-        if (fresh)
-            frs_dbswap_remove(fresh);
-        free(fresh);
-        ex = exit_for(rc);
-        goto out;
-    }
-    ex = index_inputs(&r, argc, argv, optind);
-    frs_indexer_counts_t k = *frs_indexer_counts(r.ix);
-    frs_indexer_free(r.ix); /* closes the database */
-    r.ix = NULL;
-    if (r.rebuild) {
-        if (ex == EXIT_OK || ex == EXIT_REJECTS) {
-            int sw = switch_in(&r, fresh, holder);
-            if (sw != EXIT_OK)
-                ex = sw;
-        } else {
-            frs_xdb_free(holder);
-            frs_dbswap_remove(fresh);
-        }
-    }
-    print_summary(&r, ex, &k);
-    free(fresh);
+    ex = r.rebuild ? run_rebuild(&r, argc, argv, optind)
+                   : run_incremental(&r, argc, argv, optind);
 out:
     if (r.log)
         fclose(r.log);

@@ -1,0 +1,299 @@
+/* SPDX-License-Identifier: MIT
+ * parallel.c: worker threads, a bounded queue per worker, part databases
+ * merged by compaction.
+ */
+#include "parallel.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "dbswap.h"
+#include "analyzer.h"
+#include "hash.h"
+#include "schema.h"
+#include "xdb.h"
+
+#define QUEUE_CAP 64
+
+typedef struct {
+    char *id, *title, *url, *date, *body, *source;
+    size_t body_len;
+    unsigned long line;
+} item_t;
+
+typedef struct {
+    struct frs_pbuild *pb;
+    pthread_t thread;
+    int started;
+    char *path;
+    frs_indexer_t *ix;
+    pthread_mutex_t mu;
+    pthread_cond_t not_empty, not_full;
+    item_t q[QUEUE_CAP];
+    size_t head, n;
+    int closing;
+    frs_status_t rc;
+    char err[512];
+} worker_t;
+
+struct frs_pbuild {
+    char *dst;
+    unsigned jobs;
+    frs_indexer_opts_t o;
+    worker_t *w;
+};
+
+static void item_free(item_t *it)
+{
+    free(it->id);
+    free(it->title);
+    free(it->url);
+    free(it->date);
+    free(it->body);
+    free(it->source);
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+static void *work(void *arg)
+{
+    worker_t *w = arg;
+    for (;;) {
+        pthread_mutex_lock(&w->mu);
+        while (w->n == 0 && !w->closing)
+            pthread_cond_wait(&w->not_empty, &w->mu);
+        if (w->n == 0) {
+            pthread_mutex_unlock(&w->mu);
+            break;
+        }
+        item_t it = w->q[w->head];
+        w->head = (w->head + 1) % QUEUE_CAP;
+        w->n--;
+        pthread_cond_signal(&w->not_full);
+        pthread_mutex_unlock(&w->mu);
+        if (w->rc == FRS_OK) {
+            frs_article_t a = {it.source, it.line, it.id, it.title, it.url,
+                               it.date, it.body, it.body_len};
+            frs_status_t rc = frs_indexer_add(w->ix, &a);
+            if (rc != FRS_OK) {
+                pthread_mutex_lock(&w->mu);
+                snprintf(w->err, sizeof w->err, "%s",
+                         frs_indexer_errmsg(w->ix)[0]
+                             ? frs_indexer_errmsg(w->ix)
+                             : frs_strerror(rc));
+                w->rc = rc;
+                pthread_mutex_unlock(&w->mu);
+            }
+        }
+        item_free(&it);
+    }
+    if (w->rc == FRS_OK) {
+        frs_status_t rc = frs_indexer_commit(w->ix);
+        if (rc != FRS_OK) {
+            snprintf(w->err, sizeof w->err, "%s", frs_indexer_errmsg(w->ix));
+            w->rc = rc;
+        }
+    }
+    return NULL;
+}
+
+static void stop_workers(frs_pbuild_t *pb)
+{
+    for (unsigned k = 0; k < pb->jobs; k++) {
+        worker_t *w = &pb->w[k];
+        if (!w->started)
+            continue;
+        pthread_mutex_lock(&w->mu);
+        w->closing = 1;
+        pthread_cond_signal(&w->not_empty);
+        pthread_mutex_unlock(&w->mu);
+        pthread_join(w->thread, NULL);
+        w->started = 0;
+    }
+}
+
+void frs_pbuild_free(frs_pbuild_t *pb)
+{
+    if (!pb)
+        return;
+    for (unsigned k = 0; k < pb->jobs; k++)
+        if (pb->w[k].rc == FRS_OK && pb->w[k].started)
+            pb->w[k].rc = FRS_EINTERNAL; /* abandon: skip the final commit */
+    stop_workers(pb);
+    for (unsigned k = 0; k < pb->jobs; k++) {
+        worker_t *w = &pb->w[k];
+        frs_indexer_free(w->ix);
+        while (w->n > 0) {
+            item_free(&w->q[w->head]);
+            w->head = (w->head + 1) % QUEUE_CAP;
+            w->n--;
+        }
+        if (w->path) {
+            frs_dbswap_remove(w->path);
+            free(w->path);
+        }
+        pthread_mutex_destroy(&w->mu);
+        pthread_cond_destroy(&w->not_empty);
+        pthread_cond_destroy(&w->not_full);
+    }
+    free(pb->w);
+    free(pb->dst);
+    free(pb);
+}
+
+frs_status_t frs_pbuild_new(const char *dst, unsigned jobs,
+                            const frs_indexer_opts_t *o, frs_pbuild_t **out,
+                            char **errmsg)
+{
+    *out = NULL;
+    *errmsg = NULL;
+    if (jobs == 0)
+        jobs = 1;
+    frs_pbuild_t *pb = calloc(1, sizeof *pb);
+    if (!pb)
+        return FRS_ENOMEM;
+    pb->w = calloc(jobs, sizeof *pb->w);
+    pb->dst = strdup(dst);
+    if (!pb->w || !pb->dst) {
+        free(pb->w);
+        free(pb->dst);
+        free(pb);
+        return FRS_ENOMEM;
+    }
+    pb->jobs = jobs;
+    pb->o = *o;
+    frs_indexer_opts_t wo = *o;
+    wo.create = 1;
+    wo.no_sync = 1; /* the merged database is synced before the switch */
+    wo.wait_lock = 0;
+    frs_status_t rc = FRS_OK;
+    for (unsigned k = 0; k < jobs; k++) {
+        worker_t *w = &pb->w[k];
+        w->pb = pb;
+        pthread_mutex_init(&w->mu, NULL);
+        pthread_cond_init(&w->not_empty, NULL);
+        pthread_cond_init(&w->not_full, NULL);
+    }
+    for (unsigned k = 0; k < jobs && rc == FRS_OK; k++) {
+        worker_t *w = &pb->w[k];
+        char tag[32];
+        snprintf(tag, sizeof tag, "part-%u", k);
+        w->path = frs_dbswap_sibling(dst, tag);
+        if (!w->path) {
+            rc = FRS_ENOMEM;
+            break;
+        }
+        frs_dbswap_remove(w->path); /* left over by a killed run */
+        rc = frs_indexer_open(w->path, &wo, &w->ix, errmsg);
+        if (rc == FRS_OK) {
+            if (pthread_create(&w->thread, NULL, work, w) != 0)
+                rc = FRS_EINTERNAL;
+            else
+                w->started = 1;
+        }
+    }
+    if (rc != FRS_OK) {
+        frs_pbuild_free(pb);
+        return rc;
+    }
+    *out = pb;
+    return FRS_OK;
+}
+
+frs_status_t frs_pbuild_add(frs_pbuild_t *pb, const frs_article_t *a)
+{
+    uint64_t h = frs_hash_update(FRS_HASH_INIT, a->id, strlen(a->id));
+    worker_t *w = &pb->w[h % pb->jobs];
+    item_t it = {strdup(a->id), dup_or_null(a->title), dup_or_null(a->url),
+                 dup_or_null(a->date), malloc(a->body_len + 1),
+                 strdup(a->source), a->body_len, a->line};
+    if (!it.id || (a->title && !it.title) || (a->url && !it.url) ||
+        (a->date && !it.date) || !it.body || !it.source) {
+        item_free(&it);
+        return FRS_ENOMEM;
+    }
+    memcpy(it.body, a->body, a->body_len);
+    it.body[a->body_len] = '\0';
+    pthread_mutex_lock(&w->mu);
+    while (w->n == QUEUE_CAP && w->rc == FRS_OK)
+        pthread_cond_wait(&w->not_full, &w->mu);
+    frs_status_t rc = w->rc;
+    if (rc == FRS_OK) {
+        w->q[(w->head + w->n) % QUEUE_CAP] = it;
+        w->n++;
+        pthread_cond_signal(&w->not_empty);
+    }
+    pthread_mutex_unlock(&w->mu);
+    if (rc != FRS_OK)
+        item_free(&it);
+    return rc;
+}
+
+frs_status_t frs_pbuild_finish(frs_pbuild_t *pb, frs_indexer_counts_t *counts,
+                               char **errmsg)
+{
+    *errmsg = NULL;
+    memset(counts, 0, sizeof *counts);
+    stop_workers(pb);
+    const char **paths = calloc(pb->jobs, sizeof *paths);
+    if (!paths)
+        return FRS_ENOMEM;
+    frs_status_t rc = FRS_OK;
+    for (unsigned k = 0; k < pb->jobs; k++) {
+        worker_t *w = &pb->w[k];
+        if (w->rc != FRS_OK && rc == FRS_OK) {
+            rc = w->rc;
+            *errmsg = strdup(w->err);
+        }
+        const frs_indexer_counts_t *c = frs_indexer_counts(w->ix);
+        counts->added += c->added;
+        counts->updated += c->updated;
+        counts->unchanged += c->unchanged;
+        counts->deleted += c->deleted;
+        counts->passages += c->passages;
+        counts->bytes += c->bytes;
+        frs_indexer_free(w->ix); /* closes the part */
+        w->ix = NULL;
+        paths[k] = w->path;
+    }
+    if (rc == FRS_OK)
+        rc = frs_xdb_merge(paths, pb->jobs, pb->dst, errmsg);
+    free(paths);
+    if (rc != FRS_OK)
+        return rc;
+    /* the merged metadata came from part 0 (perhaps empty): set it all */
+    frs_xdb_t *db = NULL;
+    rc = frs_xdb_open(pb->dst, FRS_XDB_NO_SYNC, &db, errmsg);
+    if (rc != FRS_OK)
+        return rc;
+    char num[32], settings[256], when[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    frs_indexer_settings(&pb->o.passage, settings, sizeof settings);
+    snprintf(num, sizeof num, "%lu", counts->added);
+    rc = frs_xdb_set_metadata(db, FRS_META_ARTICLES, num);
+    snprintf(num, sizeof num, "%d", FRS_SCHEMA_VERSION);
+    if (rc == FRS_OK)
+        rc = frs_xdb_set_metadata(db, FRS_META_SCHEMA, num);
+    snprintf(num, sizeof num, "%d", FRS_ANALYZER_VERSION);
+    if (rc == FRS_OK)
+        rc = frs_xdb_set_metadata(db, FRS_META_ANALYZER, num);
+    if (rc == FRS_OK)
+        rc = frs_xdb_set_metadata(db, FRS_META_SETTINGS, settings);
+    if (rc == FRS_OK)
+        rc = frs_xdb_set_metadata(db, FRS_META_UPDATED, when);
+    if (rc == FRS_OK)
+        rc = frs_xdb_commit(db);
+    if (rc != FRS_OK)
+        *errmsg = strdup(frs_xdb_errmsg(db));
+    frs_xdb_free(db);
+    return rc;
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT
+ * parallel.h: building a new database on every core.  Articles are handed
+ * to N worker threads by a hash of their id (so repeated ids meet in one
+ * worker, in input order); each worker has its own analyzer and writes its
+ * own part database (Xapian's write path, not French analysis, is the cost,
+ * and separate databases share no lock); at the end the parts are merged by
+ * Xapian compaction into one compact database.
+ *
+ * Ownership: the builder copies every article it is given.  The parts live
+ * in "<dst>.part-K" beside dst and are removed by finish and by free.
+ */
+#ifndef FRS_PARALLEL_H
+#define FRS_PARALLEL_H
+
+#include "frs.h"
+#include "indexer.h"
+#include "ingest.h"
+
+typedef struct frs_pbuild frs_pbuild_t;
+
+/* Start jobs workers building parts of the new database dst (which must
+ * not exist).  *errmsg (malloc'd) explains a failure. */
+frs_status_t frs_pbuild_new(const char *dst, unsigned jobs,
+                            const frs_indexer_opts_t *o, frs_pbuild_t **out,
+                            char **errmsg);
+
+/* Queue one article (copied; blocks while the queue is full).  Returns the
+ * first failure of any worker, so the caller stops feeding. */
+frs_status_t frs_pbuild_add(frs_pbuild_t *pb, const frs_article_t *a);
+
+/* Wait for the workers, commit the parts, merge them into dst and record
+ * the metadata.  *counts gets the totals.  On failure *errmsg says why and
+ * dst is not created. */
+frs_status_t frs_pbuild_finish(frs_pbuild_t *pb, frs_indexer_counts_t *counts,
+                               char **errmsg);
+
+/* Stop the workers if running and remove the parts.  NULL is a no-op. */
+void frs_pbuild_free(frs_pbuild_t *pb);
+
+#endif

@@ -138,6 +138,14 @@ check "rebuild left no temporary directory" [ ! -e "$SDB.rebuild" ]
 "$IDX" -d "$T/ref2" corpus/articles.jsonl corpus/txt "$T/big.jsonl"
 check "rebuild content equals a fresh build" [ "$(fingerprint "$SDB")" = "$(fingerprint "$T/ref2")" ]
 
+# --- parallel rebuild: same content whatever the number of jobs ------------
+"$IDX" -d "$T/j1" --rebuild --jobs 1 corpus/articles.jsonl corpus/txt "$T/big.jsonl"
+"$IDX" -d "$T/j3" --rebuild --jobs 3 corpus/articles.jsonl corpus/txt "$T/big.jsonl"
+check "--rebuild --jobs 1 and --jobs 3 build the same content" [ "$(fingerprint "$T/j1")" = "$(fingerprint "$T/j3")" ]
+check "--rebuild --jobs 3 equals an incremental build" [ "$(fingerprint "$T/j3")" = "$(fingerprint "$T/ref2")" ]
+check "parallel parts are removed" [ -z "$(ls -d "$T"/j3.part-* 2>/dev/null)" ]
+check "articles counted across parts" [ "$("$Q" -d "$T/j3" --stats --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["articles"])')" = "$("$Q" -d "$T/ref2" --stats --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["articles"])')" ]
+
 # --- bad input: one line each, the rest indexed, exit 1 -----------------------
 BAD="$T/bad"
 mkdir -p "$BAD/in"

@@ -23,11 +23,11 @@ endif
 CC ?= cc
 CXX ?= c++
 OPT ?= -O2 -g
-PKGS = xapian-core libutf8proc jansson
+PKGS = xapian-core libutf8proc jansson libmicrohttpd
 CPPFLAGS += -Icommon
 CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) -Wall -Wextra -Werror \
 	-Wstrict-prototypes -Wmissing-prototypes -Wshadow $(SANFLAGS) \
-	$(shell pkg-config --cflags libutf8proc jansson)
+	$(shell pkg-config --cflags libutf8proc jansson libmicrohttpd)
 CXXFLAGS += -std=c++17 $(OPT) -Wall -Wextra -Werror $(SANFLAGS) \
 	$(shell pkg-config --cflags xapian-core)
 STEMMER_LIBS ?= $(shell pkg-config --libs libstemmer 2>/dev/null || echo -lstemmer)
@@ -40,14 +40,15 @@ COMMON_C = common/status.c common/utf8.c common/analyzer.c common/stopwords.c \
 	common/buf.c common/hash.c common/dbswap.c common/strset.c
 COMMON_CXX = common/xdb.cc
 INDEXER_C = indexer/ingest.c indexer/indexer.c indexer/parallel.c
-QUERY_C = query/qparse.c query/highlight.c query/search.c query/output.c query/admin.c
+QUERY_C = query/qparse.c query/highlight.c query/search.c query/output.c query/admin.c \
+	query/suggest.c query/server.c
 
 COMMON_O = $(COMMON_C:%.c=$(B)/obj/%.o) $(COMMON_CXX:%.cc=$(B)/obj/%.o)
 INDEXER_O = $(INDEXER_C:%.c=$(B)/obj/%.o)
-QUERY_O = $(QUERY_C:%.c=$(B)/obj/%.o)
+QUERY_O = $(QUERY_C:%.c=$(B)/obj/%.o) $(B)/obj/gen/www.o
 
 COMMON_TESTS = utf8 analyzer qtree bm25 passage docdata xdb hash buf strset dbswap
-APP_TESTS = ingest indexer qparse highlight search
+APP_TESTS = ingest indexer qparse highlight search suggest server
 UNIT_BINS = $(COMMON_TESTS:%=$(B)/tests/test_%) $(APP_TESTS:%=$(B)/tests/test_%)
 
 all: $(B)/indexer $(B)/query
@@ -76,25 +77,51 @@ $(APP_TESTS:%=$(B)/tests/test_%): $(B)/tests/test_%: $(B)/obj/tests/test_%.o $(I
 
 $(B)/obj/tests/%.o: CPPFLAGS += -Iindexer -Iquery
 
+# The search page (query/www) is embedded into the query binary: embed.py
+# writes its files as byte arrays into a generated source (never committed).
+WWW_FILES = query/www/index.html query/www/style.css query/www/app.js
+$(B)/gen/www.c: query/www/embed.py $(WWW_FILES)
+	@mkdir -p $(dir $@)
+	python3 query/www/embed.py $@ $(WWW_FILES)
+
+$(B)/obj/gen/www.o: $(B)/gen/www.c query/www/www.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Iquery/www $(CFLAGS) -c -o $@ $<
+
+$(B)/obj/query/server.o: CPPFLAGS += -Iquery/www
+
 DEPS = build-essential pkg-config libxapian-dev libstemmer-dev libcmocka-dev \
-	libutf8proc-dev libjansson-dev xapian-tools python3 time
+	libutf8proc-dev libjansson-dev xapian-tools python3 time \
+	libmicrohttpd-dev curl chromium \
+	clang libclang-rt-14-dev valgrind cppcheck clang-tidy
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Install the Debian packages needed to build and test (Debian 12).
 deps:
 	$(SUDO) apt-get update -qq
 	$(SUDO) apt-get install -y -qq --no-install-recommends $(DEPS)
+	command -v npm >/dev/null || $(SUDO) apt-get install -y -qq --no-install-recommends nodejs npm
+	cd tests/web && npm ci --no-audit --no-fund --loglevel=error
 
-# Everything CI runs: the tests, then the tests again under ASan + UBSan.
+# Everything CI runs: the tests, the tests again under ASan + UBSan,
+# memcheck, static analysis, the relevance smoke check and a short fuzz run.
+FUZZ_CI_SECONDS ?= 45
 test:
 	$(MAKE) check
 	$(MAKE) SAN=1 check
+	tests/valgrind.sh $(B)
+	tests/lint.sh
+	$(MAKE) eval-smoke
+	$(MAKE) fuzz FUZZ_SECONDS=$(FUZZ_CI_SECONDS)
 
 check: all $(UNIT_BINS) $(REPLAY_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 	@$(MAKE) --no-print-directory replay
 	@tests/cli/run.sh $(B)
 	@tests/cli/nightly.sh $(B)
+	@tests/cli/hardening.sh $(B)
+	@tests/cli/server.sh $(B)
+	@tests/web/run.sh $(B)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
@@ -106,7 +133,7 @@ demo: all
 	@tests/demo.sh $(B)
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
 .PHONY: all check test deps install clean demo
 .SECONDARY:

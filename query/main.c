@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT
- * main.c: the query command line: one query, or --batch over stdin.
+ * main.c: the query command line: one query, --batch over stdin, or the
+ * HTTP search API with --serve (server.c).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -13,6 +14,7 @@
 #include "highlight.h"
 #include "output.h"
 #include "search.h"
+#include "server.h"
 
 enum {
     EXIT_FOUND = 0,
@@ -30,6 +32,7 @@ static void usage(FILE *out)
 "Usage: %s -d DBDIR [OPTIONS] 'QUERY'\n"
 "       %s -d DBDIR --batch [--json] < QUERIES.tsv\n"
 "       %s -d DBDIR --stats | --check\n"
+"       %s -d DBDIR --serve [--listen HOST:PORT] [--threads N]\n"
 "Search French news passages, best first (BM25).\n"
 "\n"
 "Query syntax: mots (ranked OR), \"une phrase\", +requis, -exclu,\n"
@@ -56,13 +59,21 @@ static void usage(FILE *out)
 "      --stats           show what the database holds (with --json: JSON)\n"
 "      --check           check the database: Xapian's consistency check and\n"
 "                        every article whole; exit 4 if damaged\n"
+"      --serve           serve the HTTP JSON API (/search, /health, /stats)\n"
+"                        and a search page at /, until SIGTERM or SIGINT\n"
+"      --listen ADDR     HOST:PORT, [IPV6]:PORT or PORT to listen on\n"
+"                        (default %s; port 0 picks a free one)\n"
+"      --threads N       worker threads, one searcher each (default: one\n"
+"                        per processor)\n"
+"      --access-log FILE append one line per request to FILE\n"
 "  -h, --help            show this help\n"
 "      --version         show the version\n"
 "\n"
 "Exit status: 0 hits found; 1 no hit; 2 usage or query error;\n"
-"3 incompatible database schema; 4 database missing, unreadable or damaged.\n",
-            prog, prog, prog, FRS_BM25_K1, FRS_BM25_B, FRS_QP_EXACT_BOOST,
-            FRS_QP_TITLE_WEIGHT, FRS_HL_DEFAULT_BYTES);
+"3 incompatible database schema; 4 database missing, unreadable or damaged;\n"
+"5 (--serve) the address cannot be bound.\n",
+            prog, prog, prog, prog, FRS_BM25_K1, FRS_BM25_B, FRS_QP_EXACT_BOOST,
+            FRS_QP_TITLE_WEIGHT, FRS_HL_DEFAULT_BYTES, FRS_SERVER_DEFAULT_LISTEN);
 }
 
 static int parse_double(const char *s, double *out)
@@ -93,15 +104,29 @@ static int exit_for(frs_status_t rc)
            : rc == FRS_EVERSION ? EXIT_SCHEMA : EXIT_DB;
 }
 
+/* Longest batch line kept; longer lines are skipped with a message, so a
+ * huge line costs no memory. */
+#define BATCH_LINE_MAX 65536
+
 static int run_batch(frs_searcher_t *s, const frs_search_params_t *p, int json)
 {
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t n;
+    char *line = malloc(BATCH_LINE_MAX + 2);
     unsigned long lineno = 0;
     int ex = EXIT_FOUND;
-    while ((n = getline(&line, &cap, stdin)) >= 0) {
+    if (!line)
+        return EXIT_DB;
+    while (fgets(line, BATCH_LINE_MAX + 2, stdin)) {
         lineno++;
+        size_t n = strlen(line);
+        if (n == BATCH_LINE_MAX + 1 && line[n - 1] != '\n') {
+            int c;
+            while ((c = getchar()) != EOF && c != '\n')
+                ;
+            fprintf(stderr, "%s: batch line %lu is longer than %d bytes; "
+                            "skipped\n",
+                    prog, lineno, BATCH_LINE_MAX);
+            continue;
+        }
         while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
             line[--n] = '\0';
         if (n == 0)
@@ -140,7 +165,8 @@ int main(int argc, char **argv)
 {
     enum { O_OFFSET = 256, O_ARTICLES, O_FROM, O_TO, O_JSON, O_EXPLAIN,
            O_BATCH, O_K1, O_B, O_EXACT, O_TITLEW, O_SNIPPET, O_COLOR,
-           O_STATS, O_CHECK, O_VERSION };
+           O_STATS, O_CHECK, O_VERSION, O_SERVE, O_LISTEN, O_THREADS,
+           O_ACCESS_LOG };
     static const struct option opts[] = {
         {"db", required_argument, 0, 'd'},
         {"limit", required_argument, 0, 'n'},
@@ -163,12 +189,19 @@ int main(int argc, char **argv)
         {"verbose", no_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, O_VERSION},
+        {"serve", no_argument, 0, O_SERVE},
+        {"listen", required_argument, 0, O_LISTEN},
+        {"threads", required_argument, 0, O_THREADS},
+        {"access-log", required_argument, 0, O_ACCESS_LOG},
         {0, 0, 0, 0}};
     const char *db = NULL;
     frs_search_params_t p;
     frs_search_params_init(&p);
     frs_out_opts_t o = {0, 0, FRS_HL_DEFAULT_BYTES, NULL, NULL};
     int json = 0, batch = 0, color = -1, stats = 0, check = 0, verbose = 0;
+    int serve = 0;
+    unsigned threads = 0;
+    const char *listen_addr = NULL, *access_log = NULL;
     unsigned snip = FRS_HL_DEFAULT_BYTES;
     int c;
     const char *bad = NULL;
@@ -176,6 +209,13 @@ int main(int argc, char **argv)
         switch (c) {
         case O_STATS: stats = 1; break;
         case O_CHECK: check = 1; break;
+        case O_SERVE: serve = 1; break;
+        case O_LISTEN: listen_addr = optarg; break;
+        case O_THREADS:
+            if (!parse_uint(optarg, &threads, FRS_SERVER_MAX_THREADS) || !threads)
+                bad = "--threads";
+            break;
+        case O_ACCESS_LOG: access_log = optarg; break;
         case 'v': verbose = 1; break;
         case 'd': db = optarg; break;
         case 'n': if (!parse_uint(optarg, &p.limit, 10000)) bad = "--limit"; break;
@@ -212,6 +252,12 @@ int main(int argc, char **argv)
     const char *why = NULL;
     if (!db)
         why = "missing -d DBDIR";
+    else if (serve && (optind < argc || batch || stats || check))
+        why = "--serve takes no QUERY, --batch, --stats or --check";
+    else if (!serve && (listen_addr || threads || access_log))
+        why = "--listen, --threads and --access-log go with --serve";
+    else if (serve)
+        why = NULL;
     else if ((stats || check) && (optind < argc || batch))
         why = "--stats and --check take no QUERY";
     else if (stats || check)
@@ -223,6 +269,10 @@ int main(int argc, char **argv)
     if (why) {
         fprintf(stderr, "%s: %s\nTry '%s --help'.\n", prog, why, prog);
         return EXIT_USAGE;
+    }
+    if (serve) {
+        frs_server_opts_t so = {db, listen_addr, threads, access_log, &p};
+        return frs_server_run(&so, stderr);
     }
     if (stats)
         return frs_admin_stats(db, json, stdout, stderr);

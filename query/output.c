@@ -41,11 +41,10 @@ void frs_output_text(FILE *f, frs_searcher_t *s, const frs_results_t *r,
         fprintf(f, "%s%3u. %s%s  %s(%.3f)%s\n", o->color ? C_BOLD : "",
                 h->rank, title, o->color ? C_OFF : "", o->color ? C_DIM : "",
                 h->score, o->color ? C_OFF : "");
-        fprintf(f, "     %s%s%s%s%s | passage %u/%u", o->color ? C_DIM : "",
+        fprintf(f, "     %s%s%s%s | passage %u/%u", o->color ? C_DIM : "",
                 h->info.date ? h->info.date : "",
                 h->info.date ? " | " : "",
-                h->info.url ? h->info.url : h->info.id,
-                h->info.url ? "" : "", h->info.passage + 1,
+                h->info.url ? h->info.url : h->info.id, h->info.passage + 1,
                 h->info.npassages);
         if (h->info.url)
             fprintf(f, " | %s", h->info.id);

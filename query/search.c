@@ -135,6 +135,42 @@ static int on_hit(void *ctx, const frs_hit_t *h)
     return 0;
 }
 
+typedef struct {
+    frs_results_t *r;
+    size_t cap;
+    int oom;
+} facets_t;
+
+/* Facet callback: keep one month and its count (values arrive in order). */
+static void on_month(void *ctx, const char *value, size_t len,
+                     unsigned long long count)
+{
+    facets_t *f = ctx;
+    frs_results_t *r = f->r;
+    if (f->oom || len == 0)
+        return;
+    if (r->nmonths == f->cap) {
+        size_t cap = f->cap ? f->cap * 2 : 32;
+        frs_facet_t *v = realloc(r->months, cap * sizeof *v);
+        if (!v) {
+            f->oom = 1;
+            return;
+        }
+        r->months = v;
+        f->cap = cap;
+    }
+    char *s = malloc(len + 1);
+    if (!s) {
+        f->oom = 1;
+        return;
+    }
+    memcpy(s, value, len);
+    s[len] = '\0';
+    r->months[r->nmonths].value = s;
+    r->months[r->nmonths].count = count;
+    r->nmonths++;
+}
+
 /* ---- explanation: evaluate the query tree on one document ---- */
 
 typedef struct {
@@ -406,10 +442,16 @@ frs_status_t frs_searcher_run(frs_searcher_t *s, const char *q, size_t len,
                             .max = limit,
                             .collapse_slot = p->articles ? FRS_SLOT_ARTICLE : -1,
                             .check_at_least = p->offset + limit + 1};
+    facets_t fc = {r, 0, 0};
+    if (p->facet_months) {
+        so.facet_cb = on_month;
+        so.facet_ctx = &fc;
+        so.facet_slot = FRS_SLOT_MONTH;
+    }
     frs_search_info_t info;
     collect_t c = {r, 0};
     rc = frs_xr_search(s->xr, r->parsed->query, &so, on_hit, &c, &info);
-    if (rc == FRS_OK && c.oom)
+    if (rc == FRS_OK && (c.oom || fc.oom))
         rc = FRS_ENOMEM;
     frs_xr_stats_t st;
     if (rc == FRS_OK)
@@ -447,6 +489,9 @@ void frs_results_free(frs_results_t *r)
         free(r->hits[i].explain);
     }
     free(r->hits);
+    for (size_t i = 0; i < r->nmonths; i++)
+        free(r->months[i].value);
+    free(r->months);
     frs_parsed_free(r->parsed);
     free(r);
 }

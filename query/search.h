@@ -23,6 +23,7 @@ typedef struct {
     int articles;            /* one hit per article (collapse) */
     const char *from, *to;   /* "YYYY-MM-DD" or NULL */
     int explain;
+    int facet_months;        /* count matching passages per month */
 } frs_search_params_t;
 
 /* Defaults for every field. */
@@ -48,6 +49,12 @@ typedef struct {
     unsigned long long doclen;
 } frs_hit_info_t;
 
+/* One facet value and the number of matching passages holding it. */
+typedef struct {
+    char *value;             /* e.g. "2024-03" */
+    unsigned long long count;
+} frs_facet_t;
+
 typedef struct {
     frs_hit_info_t *hits;
     size_t n;
@@ -56,6 +63,9 @@ typedef struct {
     frs_parsed_t *parsed;
     double avlength;
     unsigned long long doccount;
+    frs_facet_t *months;     /* with params.facet_months: every month with
+                                matching passages, in ascending order */
+    size_t nmonths;
 } frs_results_t;
 
 /* Open the database at path for searching.  FRS_EVERSION when its schema or

@@ -14,6 +14,10 @@ check() { # check "description" command...
     local d=$1; shift
     if "$@"; then ok; else ko "$d"; fi
 }
+checks() { # checks "description" 'shell condition' (evaluated, may use && ||)
+    local d=$1; shift
+    if eval "$1"; then ok; else ko "$d"; fi
+}
 # first hit's article id of a JSON result; all ids
 first_id() { python3 -c 'import json,sys; h=json.load(sys.stdin)["hits"]; print(h[0]["article_id"] if h else "")'; }
 ids() { python3 -c 'import json,sys; [print(h["article_id"]) for h in json.load(sys.stdin)["hits"]]'; }

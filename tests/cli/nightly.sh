@@ -68,13 +68,13 @@ for k in 0 1 4 9; do
     wait $pid 2>/dev/null
     r=$(revision "$KDB")
     if [ $k -gt 0 ]; then
-        check "killed after commit $k: the run was really cut short (revision ${r:-none})" [ -n "$r" ] && [ "$r" -lt 16 ]
+        checks "killed after commit $k: the run was really cut short (revision ${r:-none})" '[ -n "$r" ] && [ "$r" -lt 16 ]'
     fi
     "$Q" -d "$KDB" --check >"$T/check" 2>&1; rc=$?
     if [ $k -eq 0 ]; then
         # killed while the database was being created: either nothing was
         # committed yet (no database) or an empty, sound one
-        check "killed before the first commit: no database or a sound one: $(cat "$T/check")" [ $rc -eq 0 ] || grep -q "find Xapian database\|no database" "$T/check"
+        checks "killed before the first commit: no database or a sound one: $(cat "$T/check")" '[ $rc -eq 0 ] || grep -q "find Xapian database\|no database" "$T/check"'
     else
         check "killed after commit $k: database opens and every article is whole: $(cat "$T/check")" [ $rc -eq 0 ]
     fi

@@ -142,8 +142,8 @@ check "--version" bash -c "'$Q' --version | grep -q frs"
 
 # --- install ----------------------------------------------------------------
 make -s install B="$B" DESTDIR="$T/inst" PREFIX=/usr >/dev/null
-check "install: frs-indexer and frs-query, no clash with Sphinx's indexer" [ -x "$T/inst/usr/bin/frs-indexer" ] && [ -x "$T/inst/usr/bin/frs-query" ] && [ ! -e "$T/inst/usr/bin/indexer" ]
-check "install: man pages" [ -f "$T/inst/usr/share/man/man1/frs-indexer.1" ] && [ -f "$T/inst/usr/share/man/man1/frs-query.1" ]
+checks "install: frs-indexer and frs-query, no clash with Sphinx's indexer" '[ -x "$T/inst/usr/bin/frs-indexer" ] && [ -x "$T/inst/usr/bin/frs-query" ] && [ ! -e "$T/inst/usr/bin/indexer" ]'
+checks "install: man pages" '[ -f "$T/inst/usr/share/man/man1/frs-indexer.1" ] && [ -f "$T/inst/usr/share/man/man1/frs-query.1" ]'
 check "installed binary runs" bash -c "'$T/inst/usr/bin/frs-query' --version | grep -q frs"
 
 finish end-to-end

@@ -3,16 +3,21 @@
 #   make fuzz [FUZZ_SECONDS=600]   build and run every target
 #   make check                     replays seeds and regressions (replay.c)
 
-FUZZ_TARGETS = analyzer ingest qparse
+FUZZ_TARGETS = analyzer ingest qparse http
 FUZZ_SECONDS ?= 60
 FB = build-fuzz
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 \
-	-fsanitize=fuzzer-no-link $(FUZZ_SAN) -Icommon -Iindexer -Iquery \
-	$(shell pkg-config --cflags libutf8proc jansson)
+	-fsanitize=fuzzer-no-link $(FUZZ_SAN) -Icommon -Iindexer -Iquery -Iquery/www \
+	$(shell pkg-config --cflags libutf8proc jansson libmicrohttpd)
 FUZZ_CXXFLAGS = -std=c++17 -g -O1 -fsanitize=fuzzer-no-link $(FUZZ_SAN) -Icommon
-FUZZ_LIB_SRC = $(COMMON_C) indexer/ingest.c query/qparse.c query/highlight.c
-FUZZ_LIB_O = $(FUZZ_LIB_SRC:%.c=$(FB)/obj/%.o) $(COMMON_CXX:%.cc=$(FB)/obj/%.o)
+FUZZ_LIB_SRC = $(COMMON_C) indexer/ingest.c $(QUERY_C)
+FUZZ_LIB_O = $(FUZZ_LIB_SRC:%.c=$(FB)/obj/%.o) $(COMMON_CXX:%.cc=$(FB)/obj/%.o) \
+	$(FB)/obj/gen/www.o
+
+$(FB)/obj/gen/www.o: $(B)/gen/www.c
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) -Iquery/www -c -o $@ $<
 
 $(FB)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -35,9 +40,11 @@ fuzz: fuzz-build
 	  mkdir -p $(FB)/work/$$t tests/fuzz/regressions/$$t; \
 	  cp tests/fuzz/corpus/$$t/* $(FB)/work/$$t/; \
 	  echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
-	  $(FB)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	  rc=0; $(FB)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
 	    -artifact_prefix=$(FB)/ -print_final_stats=1 $(FB)/work/$$t \
-	    tests/fuzz/regressions/$$t 2>&1 | tail -15; \
+	    tests/fuzz/regressions/$$t >$(FB)/fuzz_$$t.log 2>&1 || rc=$$?; \
+	  tail -12 $(FB)/fuzz_$$t.log; \
+	  if [ $$rc -ne 0 ]; then echo "fuzz_$$t FAILED: see $(FB)/fuzz_$$t.log"; exit 1; fi; \
 	done
 
 # Replay binaries for make check (built with the normal compiler and flags).

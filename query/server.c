@@ -1,0 +1,1036 @@
+/* SPDX-License-Identifier: MIT
+ * server.c: the HTTP JSON API (GET /search, /health, /stats) and the search
+ * page, on libmicrohttpd with an internal thread pool.  Each request borrows
+ * a searcher from a pool of one per worker thread and first moves it to the
+ * latest committed revision (frs_xr_reopen also follows an atomic rebuild
+ * switch); a request that meets a database error is retried on a fresh
+ * reader, so no request fails because of a commit.
+ */
+#include "server.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <math.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <microhttpd.h>
+
+#include "dbswap.h"
+#include "highlight.h"
+#include "output.h"
+#include "schema.h"
+#include "suggest.h"
+#include "utf8.h"
+#include "www.h"
+
+/* ====================================================================== */
+/* Request level: decoding, validation, JSON bodies                        */
+/* ====================================================================== */
+
+void frs_api_error_set(frs_api_error_t *err, unsigned status,
+                       const char *code, const char *parameter,
+                       const char *fmt, ...)
+{
+    err->status = status;
+    err->code = code;
+    err->parameter = parameter;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    va_end(ap);
+}
+
+json_t *frs_api_error_json(const frs_api_error_t *err)
+{
+    json_t *e = json_object();
+    json_object_set_new(e, "code", json_string(err->code ? err->code
+                                                         : "internal"));
+    /* messages are ASCII, but never trust a format: jansson checks */
+    json_t *m = json_string(err->message);
+    json_object_set_new(e, "message", m ? m : json_string("error"));
+    if (err->parameter)
+        json_object_set_new(e, "parameter", json_string(err->parameter));
+    json_t *root = json_object();
+    json_object_set_new(root, "error", e);
+    return root;
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+frs_status_t frs_api_decode(const char *in, size_t len, char **out,
+                            size_t *outlen)
+{
+    *out = NULL;
+    *outlen = 0;
+    char *d = malloc(len + 1);
+    if (!d)
+        return FRS_ENOMEM;
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (in[i] == '+') {
+            d[n++] = ' ';
+        } else if (in[i] == '%') {
+            int hi = i + 1 < len ? hexval(in[i + 1]) : -1;
+            int lo = i + 2 < len ? hexval(in[i + 2]) : -1;
+            if (hi < 0 || lo < 0) {
+                free(d);
+                return FRS_EINVAL;
+            }
+            d[n++] = (char)(hi * 16 + lo);
+            i += 2;
+        } else {
+            d[n++] = in[i];
+        }
+    }
+    d[n] = '\0';
+    *out = d;
+    *outlen = n;
+    return FRS_OK;
+}
+
+enum { P_Q, P_LIMIT, P_OFFSET, P_ARTICLES, P_FROM, P_TO, P_PRE, P_POST,
+       P_SNIPPET, P_FACETS, P_COUNT };
+static const char *const param_names[P_COUNT] = {
+    "q", "limit", "offset", "articles", "from", "to", "highlight_pre_tag",
+    "highlight_post_tag", "snippet_length", "facets"};
+
+/* A decimal number from 0 to max, digits only. */
+static int parse_count(const char *v, unsigned max, unsigned *out)
+{
+    size_t n = strlen(v);
+    if (n == 0 || n > 9)
+        return 0;
+    unsigned long x = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i] < '0' || v[i] > '9')
+            return 0;
+        x = x * 10 + (unsigned long)(v[i] - '0');
+    }
+    if (x > max)
+        return 0;
+    *out = (unsigned)x;
+    return 1;
+}
+
+static int parse_bool(const char *v, int *out)
+{
+    if (!strcmp(v, "1") || !strcmp(v, "true")) {
+        *out = 1;
+        return 1;
+    }
+    if (!strcmp(v, "0") || !strcmp(v, "false") || !*v) {
+        *out = 0;
+        return 1;
+    }
+    return 0;
+}
+
+/* "YYYY-MM-DD" with a month 01-12 and a day 01-31. */
+static int parse_date(const char *v, char out[11])
+{
+    if (strlen(v) != 10 || v[4] != '-' || v[7] != '-')
+        return 0;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (v[i] < '0' || v[i] > '9'))
+            return 0;
+    int m = (v[5] - '0') * 10 + (v[6] - '0');
+    int d = (v[8] - '0') * 10 + (v[9] - '0');
+    if (m < 1 || m > 12 || d < 1 || d > 31)
+        return 0;
+    memcpy(out, v, 11);
+    return 1;
+}
+
+void frs_api_search_clear(frs_api_search_t *req)
+{
+    free(req->q);
+    free(req->pre_tag);
+    free(req->post_tag);
+    memset(req, 0, sizeof *req);
+}
+
+/* Check one decoded name or value: valid UTF-8, no NUL byte. */
+static int check_text(const char *s, size_t n, const char *what,
+                      const char *param, frs_api_error_t *err)
+{
+    if (memchr(s, '\0', n)) {
+        frs_api_error_set(err, 400, "invalid_parameter", param,
+                          "%s holds a NUL byte", what);
+        return 0;
+    }
+    if (!frs_utf8_valid(s, n)) {
+        frs_api_error_set(err, 400, "invalid_utf8", param,
+                          "%s is not valid UTF-8", what);
+        return 0;
+    }
+    return 1;
+}
+
+/* Validate the raw values of every parameter into req. */
+static frs_status_t validate(char *vals[P_COUNT], const size_t lens[P_COUNT],
+                             frs_api_search_t *req, frs_api_error_t *err)
+{
+    const char *const *nm = param_names;
+    if (!vals[P_Q] || lens[P_Q] == 0) {
+        frs_api_error_set(err, 400, "missing_parameter", nm[P_Q],
+                          "q (the query) is required");
+        return FRS_EINVAL;
+    }
+    if (lens[P_Q] > FRS_QUERY_MAX_BYTES) {
+        frs_api_error_set(err, 400, "query_too_long", nm[P_Q],
+                          "q is %zu bytes long; the limit is %d",
+                          lens[P_Q], FRS_QUERY_MAX_BYTES);
+        return FRS_EINVAL;
+    }
+    if (vals[P_LIMIT] &&
+        !parse_count(vals[P_LIMIT], FRS_API_MAX_LIMIT, &req->limit)) {
+        frs_api_error_set(err, 400, "invalid_parameter", nm[P_LIMIT],
+                          "limit must be an integer from 0 to %d",
+                          FRS_API_MAX_LIMIT);
+        return FRS_EINVAL;
+    }
+    if (vals[P_OFFSET] &&
+        !parse_count(vals[P_OFFSET], FRS_API_MAX_OFFSET, &req->offset)) {
+        frs_api_error_set(err, 400, "invalid_parameter", nm[P_OFFSET],
+                          "offset must be an integer from 0 to %d",
+                          FRS_API_MAX_OFFSET);
+        return FRS_EINVAL;
+    }
+    if (vals[P_ARTICLES] && !parse_bool(vals[P_ARTICLES], &req->articles)) {
+        frs_api_error_set(err, 400, "invalid_parameter", nm[P_ARTICLES],
+                          "articles must be 1, 0, true or false");
+        return FRS_EINVAL;
+    }
+    for (int k = P_FROM; k <= P_TO; k++) {
+        char *dst = k == P_FROM ? req->from : req->to;
+        if (vals[k] && vals[k][0] && !parse_date(vals[k], dst)) {
+            frs_api_error_set(err, 400, "invalid_parameter", nm[k],
+                              "%s must be a date written YYYY-MM-DD",
+                              nm[k]);
+            return FRS_EINVAL;
+        }
+    }
+    if (req->from[0] && req->to[0] && strcmp(req->from, req->to) > 0) {
+        frs_api_error_set(err, 400, "invalid_parameter", nm[P_FROM],
+                          "from (%s) is after to (%s)", req->from, req->to);
+        return FRS_EINVAL;
+    }
+    for (int k = P_PRE; k <= P_POST; k++) {
+        if (vals[k] && (lens[k] == 0 || lens[k] > FRS_API_MAX_TAG_BYTES)) {
+            frs_api_error_set(err, 400, "invalid_parameter", nm[k],
+                              "%s must be 1 to %d bytes long", nm[k],
+                              FRS_API_MAX_TAG_BYTES);
+            return FRS_EINVAL;
+        }
+    }
+    if (vals[P_SNIPPET] &&
+        (!parse_count(vals[P_SNIPPET], FRS_API_MAX_SNIPPET,
+                      &req->snippet_length) ||
+         req->snippet_length < FRS_API_MIN_SNIPPET)) {
+        frs_api_error_set(err, 400, "invalid_parameter", nm[P_SNIPPET],
+                          "snippet_length must be an integer from %d to %d "
+                          "(bytes)", FRS_API_MIN_SNIPPET,
+                          FRS_API_MAX_SNIPPET);
+        return FRS_EINVAL;
+    }
+    if (vals[P_FACETS] && lens[P_FACETS] > 0) {
+        if (strcmp(vals[P_FACETS], "month") != 0) {
+            frs_api_error_set(err, 400, "invalid_parameter", nm[P_FACETS],
+                              "facets must be \"month\" (or empty)");
+            return FRS_EINVAL;
+        }
+        req->facet_months = 1;
+    }
+    req->q = vals[P_Q];
+    req->qlen = lens[P_Q];
+    vals[P_Q] = NULL;
+    req->pre_tag = vals[P_PRE] ? vals[P_PRE] : strdup("<mark>");
+    vals[P_PRE] = NULL;
+    req->post_tag = vals[P_POST] ? vals[P_POST] : strdup("</mark>");
+    vals[P_POST] = NULL;
+    if (!req->pre_tag || !req->post_tag)
+        return FRS_ENOMEM;
+    return FRS_OK;
+}
+
+/* One "name=value" segment of a query string into vals/lens. */
+static frs_status_t parse_param(const char *p, size_t seg, char *vals[P_COUNT],
+                                size_t lens[P_COUNT], frs_api_error_t *err)
+{
+    const char *eq = memchr(p, '=', seg);
+    size_t klen = eq ? (size_t)(eq - p) : seg;
+    char *key = NULL, *val = NULL;
+    size_t kn = 0, vn = 0;
+    frs_status_t rc = frs_api_decode(p, klen, &key, &kn);
+    if (rc == FRS_OK && eq)
+        rc = frs_api_decode(eq + 1, seg - klen - 1, &val, &vn);
+    else if (rc == FRS_OK && !(val = strdup("")))
+        rc = FRS_ENOMEM;
+    if (rc == FRS_EINVAL)
+        frs_api_error_set(err, 400, "bad_encoding", NULL,
+                          "malformed percent-encoding: '%%' must be "
+                          "followed by two hex digits");
+    int k = P_COUNT;
+    if (rc == FRS_OK && !check_text(key, kn, "a parameter name", NULL, err))
+        rc = FRS_EINVAL;
+    if (rc == FRS_OK) {
+        for (k = 0; k < P_COUNT; k++)
+            if (!strcmp(key, param_names[k]))
+                break;
+        if (k == P_COUNT) {
+            frs_api_error_set(err, 400, "unknown_parameter", NULL,
+                              "unknown parameter '%.64s'", key);
+            rc = FRS_EINVAL;
+        } else if (vals[k]) {
+            frs_api_error_set(err, 400, "invalid_parameter", param_names[k],
+                              "%s is given more than once", param_names[k]);
+            rc = FRS_EINVAL;
+        } else if (!check_text(val, vn, param_names[k], param_names[k],
+                               err)) {
+            rc = FRS_EINVAL;
+        }
+    }
+    if (rc == FRS_OK) {
+        vals[k] = val;
+        lens[k] = vn;
+        val = NULL;
+    }
+    free(key);
+    free(val);
+    return rc;
+}
+
+frs_status_t frs_api_parse_search(const char *qs, frs_api_search_t *req,
+                                  frs_api_error_t *err)
+{
+    memset(req, 0, sizeof *req);
+    req->limit = FRS_API_DEFAULT_LIMIT;
+    req->snippet_length = FRS_HL_DEFAULT_BYTES;
+    char *vals[P_COUNT] = {0};
+    size_t lens[P_COUNT] = {0};
+    frs_status_t rc = FRS_OK;
+    /* stops at the first error: a long query string costs no more than
+     * its length */
+    for (const char *p = qs ? qs : ""; rc == FRS_OK && *p;) {
+        const char *end = strchr(p, '&');
+        size_t seg = end ? (size_t)(end - p) : strlen(p);
+        if (seg > 0)
+            rc = parse_param(p, seg, vals, lens, err);
+        p += seg + (end ? 1 : 0);
+    }
+    if (rc == FRS_OK)
+        rc = validate(vals, lens, req, err);
+    for (int k = 0; k < P_COUNT; k++)
+        free(vals[k]);
+    if (rc != FRS_OK)
+        frs_api_search_clear(req);
+    return rc;
+}
+
+static double ms_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) * 1e3 +
+           (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+frs_status_t frs_api_search(frs_searcher_t *s,
+                            const frs_search_params_t *defaults,
+                            const frs_api_search_t *req, json_t **out,
+                            frs_api_error_t *err)
+{
+    *out = NULL;
+    struct timespec t0;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    frs_search_params_t p;
+    if (defaults)
+        p = *defaults;
+    else
+        frs_search_params_init(&p);
+    p.offset = req->offset;
+    p.limit = req->limit;
+    p.articles = req->articles;
+    p.from = req->from[0] ? req->from : NULL;
+    p.to = req->to[0] ? req->to : NULL;
+    p.explain = 0;
+    p.facet_months = req->facet_months;
+    frs_results_t *r = NULL;
+    char *msg = NULL;
+    frs_status_t rc = frs_searcher_run(s, req->q, req->qlen, &p, &r, &msg);
+    if (rc == FRS_EINVAL) {
+        frs_api_error_set(err, 400, "invalid_query", "q", "%s",
+                          msg ? msg : "invalid query");
+        free(msg);
+        return rc;
+    }
+    free(msg);
+    char *suggestion = NULL;
+    if (rc == FRS_OK)
+        rc = frs_suggest(s, req->q, req->qlen, &p, &suggestion);
+    if (rc != FRS_OK) {
+        frs_results_free(r);
+        if (rc == FRS_ENOMEM)
+            frs_api_error_set(err, 500, "internal", NULL, "out of memory");
+        else
+            frs_api_error_set(err, 503, "unavailable", NULL,
+                              "the index cannot be read right now");
+        return rc;
+    }
+    frs_out_opts_t o = {0, 0, req->snippet_length, req->pre_tag,
+                        req->post_tag};
+    json_t *j = frs_results_json(s, req->q, &p, r, &o);
+    json_t *sj = suggestion ? json_string(suggestion) : NULL;
+    json_object_set_new(j, "suggestion", sj ? sj : json_null());
+    free(suggestion);
+    json_t *facets = json_object();
+    if (req->facet_months) {
+        json_t *m = json_object();
+        for (size_t i = 0; i < r->nmonths; i++)
+            json_object_set_new(m, r->months[i].value,
+                                json_integer((json_int_t)r->months[i].count));
+        json_object_set_new(facets, "month", m);
+    }
+    json_object_set_new(j, "facets", facets);
+    /* fewer hits than asked for: the total is known exactly (Xapian's
+     * estimate can be high after collapsing to one hit per article) */
+    if (r->n < p.limit && (r->n > 0 || p.offset == 0))
+        json_object_set_new(j, "estimated_total",
+                            json_integer((json_int_t)(p.offset + r->n)));
+    json_object_set_new(j, "took_ms",
+                        json_real(round(ms_since(&t0) * 1000) / 1000));
+    frs_results_free(r);
+    *out = j;
+    return FRS_OK;
+}
+
+frs_status_t frs_server_parse_listen(const char *s,
+                                     struct sockaddr_storage *out,
+                                     socklen_t *len)
+{
+    memset(out, 0, sizeof *out);
+    *len = 0;
+    if (!s || !*s)
+        return FRS_EINVAL;
+    char host[64] = "127.0.0.1";
+    const char *port = s;
+    if (s[0] == '[') {
+        const char *close = strchr(s, ']');
+        if (!close || close[1] != ':' || (size_t)(close - s - 1) >= sizeof host)
+            return FRS_EINVAL;
+        memcpy(host, s + 1, (size_t)(close - s - 1));
+        host[close - s - 1] = '\0';
+        port = close + 2;
+    } else {
+        const char *colon = strrchr(s, ':');
+        if (colon) {
+            if ((size_t)(colon - s) >= sizeof host || colon == s)
+                return FRS_EINVAL;
+            memcpy(host, s, (size_t)(colon - s));
+            host[colon - s] = '\0';
+            port = colon + 1;
+        }
+    }
+    unsigned pn;
+    if (!parse_count(port, 65535, &pn))
+        return FRS_EINVAL;
+    if (!strcmp(host, "localhost"))
+        strcpy(host, "127.0.0.1");
+    struct sockaddr_in *v4 = (struct sockaddr_in *)out;
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)out;
+    if (s[0] != '[' && inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons((uint16_t)pn);
+        *len = sizeof *v4;
+        return FRS_OK;
+    }
+    if (s[0] == '[' && inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons((uint16_t)pn);
+        *len = sizeof *v6;
+        return FRS_OK;
+    }
+    return FRS_EINVAL;
+}
+
+/* ====================================================================== */
+/* The daemon                                                              */
+/* ====================================================================== */
+
+/* Searchers, one per worker thread, lent out one request at a time. */
+typedef struct {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    frs_searcher_t **all, **idle;
+    size_t n, nidle;
+} pool_t;
+
+typedef struct {
+    const char *db;
+    frs_search_params_t defaults;
+    pool_t pool;
+    unsigned threads;
+    FILE *log;
+    pthread_mutex_t log_mu;
+    FILE *err;
+    pthread_mutex_t err_mu;
+    time_t started;
+    atomic_ullong requests, r2xx, r3xx, r4xx, r5xx, reopens;
+    atomic_int active;   /* requests between start and completion */
+    atomic_int quiet;    /* stop printing libmicrohttpd's messages */
+} server_t;
+
+/* One request, from its first line to its completion. */
+typedef struct {
+    char *uri;            /* raw request target, as sent */
+    char method[16];
+    char version[16];
+    char ip[INET6_ADDRSTRLEN];
+    struct timespec t0;
+    unsigned status;
+    size_t bytes;
+    int answered;
+} req_t;
+
+static frs_searcher_t *pool_get(pool_t *p)
+{
+    pthread_mutex_lock(&p->mu);
+    while (p->nidle == 0)
+        pthread_cond_wait(&p->cv, &p->mu);
+    frs_searcher_t *s = p->idle[--p->nidle];
+    pthread_mutex_unlock(&p->mu);
+    return s;
+}
+
+static void pool_put(pool_t *p, frs_searcher_t *s)
+{
+    pthread_mutex_lock(&p->mu);
+    p->idle[p->nidle++] = s;
+    pthread_cond_signal(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+}
+
+static void pool_free(pool_t *p)
+{
+    for (size_t i = 0; i < p->n; i++)
+        frs_searcher_free(p->all[i]);
+    free(p->all);
+    free(p->idle);
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->cv);
+}
+
+static void errorf(server_t *srv, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void errorf(server_t *srv, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    pthread_mutex_lock(&srv->err_mu);
+    fputs("query: ", srv->err);
+    vfprintf(srv->err, fmt, ap);
+    fputc('\n', srv->err);
+    fflush(srv->err);
+    pthread_mutex_unlock(&srv->err_mu);
+    va_end(ap);
+}
+
+/* Move a searcher to the latest committed revision. */
+static frs_status_t refresh(server_t *srv, frs_searcher_t *s)
+{
+    int changed = 0;
+    frs_status_t rc = frs_xr_reopen(frs_searcher_reader(s), &changed);
+    if (rc == FRS_OK && changed)
+        atomic_fetch_add(&srv->reopens, 1);
+    return rc;
+}
+
+static void pause_ms(long ms)
+{
+    struct timespec ts = {0, ms * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
+{
+    server_t *srv = cls;
+    req_t *rq = calloc(1, sizeof *rq);
+    if (!rq)
+        return NULL;
+    rq->uri = strdup(uri ? uri : "");
+    clock_gettime(CLOCK_MONOTONIC, &rq->t0);
+    strcpy(rq->ip, "-");
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (ci && ci->client_addr) {
+        const struct sockaddr *sa = ci->client_addr;
+        if (sa->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr,
+                      rq->ip, sizeof rq->ip);
+        else if (sa->sa_family == AF_INET6)
+            inet_ntop(AF_INET6,
+                      &((const struct sockaddr_in6 *)sa)->sin6_addr, rq->ip,
+                      sizeof rq->ip);
+    }
+    atomic_fetch_add(&srv->active, 1);
+    return rq;
+}
+
+/* Write s to f with every byte outside printable ASCII, '"' and '\'
+ * percent-escaped, so a log line is always one line. */
+static void log_escaped(FILE *f, const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p < 0x21 || *p > 0x7e || *p == '"' || *p == '\\')
+            fprintf(f, "%%%02X", *p);
+        else
+            fputc(*p, f);
+    }
+}
+
+static void on_done(void *cls, struct MHD_Connection *c, void **req_cls,
+                    enum MHD_RequestTerminationCode toe)
+{
+    server_t *srv = cls;
+    (void)c;
+    (void)toe;
+    req_t *rq = *req_cls;
+    if (!rq)
+        return;
+    *req_cls = NULL;
+    atomic_fetch_add(&srv->requests, 1);
+    unsigned st = rq->status;
+    if (st >= 200 && st < 300)
+        atomic_fetch_add(&srv->r2xx, 1);
+    else if (st >= 300 && st < 400)
+        atomic_fetch_add(&srv->r3xx, 1);
+    else if (st >= 400 && st < 500)
+        atomic_fetch_add(&srv->r4xx, 1);
+    else if (st >= 500)
+        atomic_fetch_add(&srv->r5xx, 1);
+    if (srv->log) {
+        double ms = ms_since(&rq->t0);
+        time_t now = time(NULL);
+        struct tm tm;
+        char when[40];
+        gmtime_r(&now, &tm);
+        strftime(when, sizeof when, "%d/%b/%Y:%H:%M:%S +0000", &tm);
+        pthread_mutex_lock(&srv->log_mu);
+        fprintf(srv->log, "%s - - [%s] \"%s ", rq->ip, when,
+                rq->method[0] ? rq->method : "-");
+        log_escaped(srv->log, rq->uri ? rq->uri : "-");
+        fprintf(srv->log, " %s\" ", rq->version[0] ? rq->version : "-");
+        if (st)
+            fprintf(srv->log, "%u %zu %.3f\n", st, rq->bytes, ms);
+        else
+            fprintf(srv->log, "- - %.3f\n", ms);
+        fflush(srv->log);
+        pthread_mutex_unlock(&srv->log_mu);
+    }
+    free(rq->uri);
+    free(rq);
+    atomic_fetch_sub(&srv->active, 1);
+}
+
+static const char *const CSP =
+    "default-src 'none'; script-src 'self'; style-src 'self'; "
+    "img-src 'self' data:; connect-src 'self'; base-uri 'none'; "
+    "form-action 'self'; frame-ancestors 'none'";
+
+/* Queue a response and note what was sent.  api: JSON API headers. */
+static enum MHD_Result send_response(struct MHD_Connection *c, req_t *rq,
+                                     unsigned status, const char *type,
+                                     void *buf, size_t len,
+                                     enum MHD_ResponseMemoryMode mode,
+                                     int api)
+{
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, buf,
+                                                                mode);
+    if (!resp) {
+        if (mode == MHD_RESPMEM_MUST_FREE)
+            free(buf);
+        return MHD_NO;
+    }
+    MHD_add_response_header(resp, "Content-Type", type);
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    if (api) {
+        MHD_add_response_header(resp, "Cache-Control", "no-store");
+        MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
+    } else {
+        MHD_add_response_header(resp, "Cache-Control", "no-cache");
+        MHD_add_response_header(resp, "Content-Security-Policy", CSP);
+        MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+        MHD_add_response_header(resp, "Referrer-Policy",
+                                "strict-origin-when-cross-origin");
+    }
+    if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+        MHD_add_response_header(resp, "Allow", "GET, HEAD");
+    rq->status = status;
+    rq->bytes = strcmp(rq->method, "HEAD") == 0 ? 0 : len;
+    enum MHD_Result r = MHD_queue_response(c, status, resp);
+    MHD_destroy_response(resp);
+    return r;
+}
+
+static enum MHD_Result send_json(struct MHD_Connection *c, req_t *rq,
+                                 unsigned status, json_t *j)
+{
+    char *body = j ? json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(10))
+                   : NULL;
+    json_decref(j);
+    if (!body) {
+        static const char oom[] =
+            "{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}";
+        return send_response(c, rq, 500, "application/json; charset=utf-8",
+                             (void *)oom, sizeof oom - 1,
+                             MHD_RESPMEM_PERSISTENT, 1);
+    }
+    return send_response(c, rq, status, "application/json; charset=utf-8",
+                         body, strlen(body), MHD_RESPMEM_MUST_FREE, 1);
+}
+
+static enum MHD_Result send_error(struct MHD_Connection *c, req_t *rq,
+                                  const frs_api_error_t *e)
+{
+    return send_json(c, rq, e->status, frs_api_error_json(e));
+}
+
+static enum MHD_Result handle_search(server_t *srv, struct MHD_Connection *c,
+                                     req_t *rq, const char *qs)
+{
+    frs_api_search_t req;
+    frs_api_error_t err = {0};
+    frs_status_t rc = frs_api_parse_search(qs, &req, &err);
+    if (rc == FRS_ENOMEM)
+        frs_api_error_set(&err, 500, "internal", NULL, "out of memory");
+    if (rc != FRS_OK)
+        return send_error(c, rq, &err);
+    frs_searcher_t *s = pool_get(&srv->pool);
+    json_t *out = NULL;
+    /* A commit or a rebuild switch can overtake a reader between its
+     * reopen and its reads: retry on a fresh reader. */
+    for (int attempt = 0; attempt < 4; attempt++) {
+        if (attempt > 0)
+            pause_ms(5L << attempt);
+        rc = refresh(srv, s);
+        if (rc == FRS_OK)
+            rc = frs_api_search(s, &srv->defaults, &req, &out, &err);
+        else
+            frs_api_error_set(&err, 503, "unavailable", NULL,
+                              "the index cannot be read right now");
+        if (rc == FRS_OK || rc == FRS_EINVAL || rc == FRS_ENOMEM)
+            break;
+    }
+    if (rc != FRS_OK && rc != FRS_EINVAL)
+        errorf(srv, "search failed: %s",
+               frs_xr_errmsg(frs_searcher_reader(s))[0]
+                   ? frs_xr_errmsg(frs_searcher_reader(s))
+                   : frs_strerror(rc));
+    pool_put(&srv->pool, s);
+    frs_api_search_clear(&req);
+    if (rc != FRS_OK)
+        return send_error(c, rq, &err);
+    return send_json(c, rq, 200, out);
+}
+
+static char *meta(frs_xr_t *xr, const char *key)
+{
+    char *v = NULL;
+    if (frs_xr_get_metadata(xr, key, &v) != FRS_OK) {
+        free(v);
+        return NULL;
+    }
+    return v;
+}
+
+static enum MHD_Result handle_health_stats(server_t *srv,
+                                           struct MHD_Connection *c,
+                                           req_t *rq, int stats)
+{
+    frs_searcher_t *s = pool_get(&srv->pool);
+    frs_xr_t *xr = frs_searcher_reader(s);
+    frs_xr_stats_t st;
+    frs_status_t rc = FRS_OK;
+    for (int attempt = 0; attempt < 3; attempt++) {
+        if (attempt > 0)
+            pause_ms(10);
+        rc = refresh(srv, s);
+        if (rc == FRS_OK)
+            rc = frs_xr_stats(xr, &st);
+        if (rc == FRS_OK)
+            break;
+    }
+    json_t *j = json_object();
+    if (!stats || rc != FRS_OK) {
+        json_object_set_new(j, "status", json_string(rc == FRS_OK
+                                                         ? "available"
+                                                         : "unavailable"));
+    } else {
+        char *articles = meta(xr, FRS_META_ARTICLES);
+        char *updated = meta(xr, FRS_META_UPDATED);
+        char *schema = meta(xr, FRS_META_SCHEMA);
+        char *anv = meta(xr, FRS_META_ANALYZER);
+        json_object_set_new(j, "articles",
+                            json_integer(articles ? atoll(articles) : 0));
+        json_object_set_new(j, "passages",
+                            json_integer((json_int_t)st.doccount));
+        json_object_set_new(j, "average_passage_length",
+                            json_real(round(st.avlength * 100) / 100));
+        json_object_set_new(j, "last_update",
+                            updated && updated[0] ? json_string(updated)
+                                                  : json_null());
+        json_object_set_new(j, "size_bytes",
+                            json_integer((json_int_t)frs_dbswap_size(srv->db)));
+        json_object_set_new(j, "schema", json_string(schema ? schema : ""));
+        json_object_set_new(j, "analyzer", json_string(anv ? anv : ""));
+        free(articles);
+        free(updated);
+        free(schema);
+        free(anv);
+        json_t *sv = json_object();
+        json_object_set_new(sv, "version", json_string(FRS_VERSION_STRING));
+        json_object_set_new(sv, "uptime_s",
+                            json_integer((json_int_t)(time(NULL) - srv->started)));
+        json_object_set_new(sv, "threads", json_integer(srv->threads));
+        json_object_set_new(sv, "requests",
+                            json_integer((json_int_t)atomic_load(&srv->requests)));
+        json_t *by = json_object();
+        json_object_set_new(by, "2xx", json_integer((json_int_t)atomic_load(&srv->r2xx)));
+        json_object_set_new(by, "3xx", json_integer((json_int_t)atomic_load(&srv->r3xx)));
+        json_object_set_new(by, "4xx", json_integer((json_int_t)atomic_load(&srv->r4xx)));
+        json_object_set_new(by, "5xx", json_integer((json_int_t)atomic_load(&srv->r5xx)));
+        json_object_set_new(sv, "responses", by);
+        json_object_set_new(sv, "reopens",
+                            json_integer((json_int_t)atomic_load(&srv->reopens)));
+        json_object_set_new(j, "server", sv);
+    }
+    pool_put(&srv->pool, s);
+    return send_json(c, rq, rc == FRS_OK ? 200 : 503, j);
+}
+
+static const frs_www_file_t *www_file(const char *path, size_t n)
+{
+    if (n == 1 && path[0] == '/') {
+        path = "/index.html";
+        n = strlen(path);
+    }
+    for (size_t i = 0; i < frs_www_nfiles; i++)
+        if (strlen(frs_www_files[i].path) == n &&
+            memcmp(frs_www_files[i].path, path, n) == 0)
+            return &frs_www_files[i];
+    return NULL;
+}
+
+static int path_is(const char *path, size_t n, const char *want)
+{
+    return strlen(want) == n && memcmp(path, want, n) == 0;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
+                                  const char *url, const char *method,
+                                  const char *version,
+                                  const char *upload_data,
+                                  size_t *upload_data_size, void **req_cls)
+{
+    server_t *srv = cls;
+    req_t *rq = *req_cls;
+    (void)url;
+    (void)upload_data;
+    if (!rq || !rq->uri)
+        return MHD_NO;
+    if (rq->answered) {
+        *upload_data_size = 0; /* a body nobody asked for: dropped */
+        return MHD_YES;
+    }
+    rq->answered = 1;
+    snprintf(rq->method, sizeof rq->method, "%s", method);
+    snprintf(rq->version, sizeof rq->version, "%s", version);
+    frs_api_error_t err = {0};
+    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+        frs_api_error_set(&err, 405, "method_not_allowed", NULL,
+                          "only GET and HEAD are served");
+        return send_error(c, rq, &err);
+    }
+    const char *path = rq->uri;
+    const char *q = strchr(path, '?');
+    size_t n = q ? (size_t)(q - path) : strlen(path);
+    const char *qs = q ? q + 1 : NULL;
+    if (path_is(path, n, "/search"))
+        return handle_search(srv, c, rq, qs);
+    if (path_is(path, n, "/health"))
+        return handle_health_stats(srv, c, rq, 0);
+    if (path_is(path, n, "/stats"))
+        return handle_health_stats(srv, c, rq, 1);
+    const frs_www_file_t *f = www_file(path, n);
+    if (f)
+        return send_response(c, rq, 200, f->type, (void *)f->data, f->len,
+                             MHD_RESPMEM_PERSISTENT, 0);
+    frs_api_error_set(&err, 404, "not_found", NULL,
+                      "no such resource; the API is /search, /health and "
+                      "/stats");
+    return send_error(c, rq, &err);
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    server_t *srv = cls;
+    if (atomic_load(&srv->quiet))
+        return;
+    pthread_mutex_lock(&srv->err_mu);
+    fputs("query: ", srv->err);
+    vfprintf(srv->err, fmt, ap);
+    pthread_mutex_unlock(&srv->err_mu);
+}
+
+int frs_server_run(const frs_server_opts_t *o, FILE *err)
+{
+    const char *addr = o->listen ? o->listen : FRS_SERVER_DEFAULT_LISTEN;
+    struct sockaddr_storage sa;
+    socklen_t salen;
+    if (frs_server_parse_listen(addr, &sa, &salen) != FRS_OK) {
+        fprintf(err, "query: invalid listen address '%s' (expected "
+                     "HOST:PORT with a numeric HOST, [IPV6]:PORT or PORT)\n",
+                addr);
+        return 2;
+    }
+    unsigned threads = o->threads;
+    if (threads == 0) {
+        long np = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = np > 0 ? (unsigned)np : 2;
+    }
+    if (threads > FRS_SERVER_MAX_THREADS) {
+        fprintf(err, "query: at most %d threads\n", FRS_SERVER_MAX_THREADS);
+        return 2;
+    }
+    server_t *srv = calloc(1, sizeof *srv);
+    if (!srv)
+        return 4;
+    srv->db = o->db;
+    srv->err = err;
+    srv->threads = threads;
+    srv->started = time(NULL);
+    if (o->defaults)
+        srv->defaults = *o->defaults;
+    else
+        frs_search_params_init(&srv->defaults);
+    pthread_mutex_init(&srv->log_mu, NULL);
+    pthread_mutex_init(&srv->err_mu, NULL);
+    pool_t *pool = &srv->pool;
+    pthread_mutex_init(&pool->mu, NULL);
+    pthread_cond_init(&pool->cv, NULL);
+    int ex = 0;
+    pool->all = calloc(threads, sizeof *pool->all);
+    pool->idle = calloc(threads, sizeof *pool->idle);
+    if (!pool->all || !pool->idle)
+        ex = 4;
+    for (unsigned i = 0; ex == 0 && i < threads; i++) {
+        char *msg = NULL;
+        frs_status_t rc = frs_searcher_open(o->db, &pool->all[i], &msg);
+        if (rc != FRS_OK) {
+            fprintf(err, "query: %s\n", msg ? msg : frs_strerror(rc));
+            ex = rc == FRS_EVERSION ? 3 : 4;
+        }
+        free(msg);
+        if (ex == 0) {
+            pool->idle[i] = pool->all[i];
+            pool->n = pool->nidle = i + 1;
+        }
+    }
+    if (ex == 0 && o->access_log) {
+        srv->log = fopen(o->access_log, "a");
+        if (!srv->log) {
+            fprintf(err, "query: cannot open access log %s: %s\n",
+                    o->access_log, strerror(errno));
+            ex = 4;
+        }
+    }
+    struct MHD_Daemon *d = NULL;
+    sigset_t sigs;
+    sigemptyset(&sigs);
+    sigaddset(&sigs, SIGINT);
+    sigaddset(&sigs, SIGTERM);
+    if (ex == 0) {
+        json_object_seed(0);
+        signal(SIGPIPE, SIG_IGN);
+        /* the worker threads inherit this mask; only sigwait() below
+         * receives the stop signals */
+        pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+        unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO |
+                         MHD_USE_ITC | MHD_USE_ERROR_LOG;
+        if (sa.ss_family == AF_INET6)
+            flags |= MHD_USE_IPv6;
+        /* one worker thread needs no pool (MHD warns about a pool of 1) */
+        struct MHD_OptionItem pool_opt[] = {
+            {threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END,
+             (intptr_t)threads, NULL},
+            {MHD_OPTION_END, 0, NULL}};
+        d = MHD_start_daemon(
+            flags, 0, NULL, NULL, on_request, srv,
+            MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,
+            MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+            MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
+            MHD_OPTION_NOTIFY_COMPLETED, on_done, srv,
+            MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+            (size_t)FRS_SERVER_CONN_MEMORY,
+            MHD_OPTION_CONNECTION_LIMIT, (unsigned)FRS_SERVER_MAX_CONNECTIONS,
+            MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)FRS_SERVER_TIMEOUT_S,
+            MHD_OPTION_ARRAY, pool_opt, MHD_OPTION_END);
+        if (!d) {
+            fprintf(err, "query: cannot listen on %s\n", addr);
+            ex = 5;
+        }
+    }
+    if (ex == 0) {
+        atomic_store(&srv->quiet, 1);
+        const union MHD_DaemonInfo *di =
+            MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+        char host[INET6_ADDRSTRLEN] = "?";
+        if (sa.ss_family == AF_INET6)
+            inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&sa)->sin6_addr,
+                      host, sizeof host);
+        else
+            inet_ntop(AF_INET, &((struct sockaddr_in *)&sa)->sin_addr, host,
+                      sizeof host);
+        fprintf(err, "query: serving %s at http://%s%s%s:%u/ (%u threads)\n",
+                o->db, sa.ss_family == AF_INET6 ? "[" : "", host,
+                sa.ss_family == AF_INET6 ? "]" : "",
+                di ? (unsigned)di->port : 0u, threads);
+        fflush(err);
+        int sig = 0;
+        while (sigwait(&sigs, &sig) != 0 || (sig != SIGINT && sig != SIGTERM))
+            ;
+        /* stop accepting, let the requests in flight finish, then stop */
+        MHD_socket ls = MHD_quiesce_daemon(d);
+        if (ls != MHD_INVALID_SOCKET)
+            close(ls);
+        for (int i = 0; i < 500 && atomic_load(&srv->active) > 0; i++)
+            pause_ms(10);
+        MHD_stop_daemon(d);
+        fprintf(err, "query: stopped (%s)\n",
+                sig == SIGINT ? "SIGINT" : "SIGTERM");
+    }
+    if (srv->log)
+        fclose(srv->log);
+    pool_free(pool);
+    pthread_mutex_destroy(&srv->log_mu);
+    pthread_mutex_destroy(&srv->err_mu);
+    free(srv);
+    return ex;
+}

@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: MIT
+ * test_suggest.c: spelling suggestions on a real on-disk database written by
+ * the indexer (which stores the spelling data): misspelled words corrected
+ * in the indexed spelling, query syntax kept, known words and other
+ * inflections left alone, filters respected.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "indexer.h"
+#include "search.h"
+#include "suggest.h"
+
+static char dir[64];
+
+static void add(frs_indexer_t *ix, const char *id, const char *title,
+                const char *date, const char *body)
+{
+    frs_article_t a = {"t", 1, id, title, NULL, date, body, strlen(body)};
+    assert_int_equal(frs_indexer_add(ix, &a), FRS_OK);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    strcpy(dir, "/tmp/frs-suggest-XXXXXX");
+    if (!mkdtemp(dir))
+        return -1;
+    strcat(dir, "/db");
+    frs_indexer_opts_t o = {{5, 40, 0}, 100, 0, 0, 1};
+    frs_indexer_t *ix;
+    char *err;
+    if (frs_indexer_open(dir, &o, &ix, &err) != FRS_OK)
+        return -1;
+    add(ix, "eglise", "L’Église Saint-Martin rouvre", "2022-05-02",
+        "Église Saint-Martin : l’église rouvre après deux ans de travaux.\n\n"
+        "Les églises de la région attendent elles aussi des travaux.");
+    add(ix, "teletravail", "Au bureau ou chez soi", "2021-03-10",
+        "Le télétravail progresse dans les entreprises de la région.\n\n"
+        "Les salariés apprécient le télétravail deux jours par semaine.");
+    add(ix, "eolien", "Au large", "2023-06-01",
+        "Les éoliennes en mer produiront bientôt l’électricité de la ville.");
+    add(ix, "velo", "Marseille en fête", "2023-07-14",
+        "Les coureurs ont roulé à vélo sous la pluie jusqu’au port.");
+    int rc = frs_indexer_commit(ix);
+    frs_indexer_free(ix);
+    return rc == FRS_OK ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[128];
+    *strrchr(dir, '/') = '\0';
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+/* The suggestion for q (NULL when none), with default parameters or p. */
+static char *suggest(const char *q, const frs_search_params_t *p)
+{
+    frs_searcher_t *s = NULL;
+    char *err = NULL;
+    assert_int_equal(frs_searcher_open(dir, &s, &err), FRS_OK);
+    frs_search_params_t d;
+    frs_search_params_init(&d);
+    char *out = (char *)1;
+    assert_int_equal(frs_suggest(s, q, strlen(q), p ? p : &d, &out), FRS_OK);
+    frs_searcher_free(s);
+    return out;
+}
+
+static void expect(const char *q, const char *want)
+{
+    char *got = suggest(q, NULL);
+    if (want == NULL && got != NULL)
+        fail_msg("'%s': unexpected suggestion '%s'", q, got);
+    if (want != NULL && (got == NULL || strcmp(got, want) != 0))
+        fail_msg("'%s': expected '%s', got '%s'", q, want,
+                 got ? got : "(none)");
+    free(got);
+}
+
+static void test_suggest_corrects_in_indexed_spelling(void **state)
+{
+    (void)state;
+    /* the lower-case, accented form found in the text, not "eglise" */
+    expect("eglize", "église");
+    expect("EGLIZE", "église");
+    expect("teletravial", "télétravail");
+}
+
+static void test_suggest_keeps_query_syntax(void **state)
+{
+    (void)state;
+    expect("\"eglize saint-martin\" -velo", "\"église saint-martin\" -velo");
+    expect("title:eglize", "title:église");
+    expect("l’eglize de la region", "l’église de la region");
+    expect("+teletravial bureau", "+télétravail bureau");
+    expect("eglize teletravial", "église télétravail");
+}
+
+static void test_suggest_leaves_known_words(void **state)
+{
+    (void)state;
+    expect("église", NULL);
+    expect("eglise travaux", NULL);
+    /* not indexed in this form, but its stem is: not a misspelling */
+    expect("éolienne", NULL);
+    /* only in a title */
+    expect("marseille", NULL);
+    /* stop words, short words, numbers and hopeless words */
+    expect("de la", NULL);
+    expect("vlo", NULL);
+    expect("12345", NULL);
+    expect("zzzqqqxxx", NULL);
+}
+
+static void test_suggest_only_when_it_finds_something(void **state)
+{
+    (void)state;
+    frs_search_params_t p;
+    frs_search_params_init(&p);
+    p.from = "2024-01-01"; /* the church article is from 2022 */
+    char *got = suggest("eglize", &p);
+    assert_null(got);
+    p.from = "2022-01-01";
+    p.to = "2022-12-31";
+    got = suggest("eglize", &p);
+    assert_non_null(got);
+    assert_string_equal(got, "église");
+    free(got);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_suggest_corrects_in_indexed_spelling),
+        cmocka_unit_test(test_suggest_keeps_query_syntax),
+        cmocka_unit_test(test_suggest_leaves_known_words),
+        cmocka_unit_test(test_suggest_only_when_it_finds_something),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -10,6 +10,7 @@
  * the steady state calls neither utf8proc nor malloc for ordinary French.
  */
 #include "analyzer.h"
+#include "utf8_int.h"
 
 #include <libstemmer.h>
 #include <stdint.h>
@@ -258,28 +259,6 @@ static size_t elision_len(const unsigned char *s, size_t a, size_t b)
     return 0;
 }
 
-/* Append the folded form of cp to b (ligatures and apostrophes included);
- * the same mapping as put_folded() in utf8.c. */
-static void put_folded(frs_buf_t *b, utf8proc_int32_t cp)
-{
-    unsigned char tmp[4];
-
-    switch (cp) {
-    case 0x2019: case 0x02bc:
-        frs_buf_putc(b, '\'');
-        return;
-    case 0x0152: case 0x0153:
-        frs_buf_append(b, "oe", 2);
-        return;
-    case 0x00c6: case 0x00e6:
-        frs_buf_append(b, "ae", 2);
-        return;
-    default:
-        break;
-    }
-    utf8proc_ssize_t n = utf8proc_encode_char(cp, tmp);
-    frs_buf_append(b, (const char *)tmp, (size_t)n);
-}
 
 /* Fold valid UTF-8 s[0..n) through utf8proc and append it to out. */
 static frs_status_t slow_fold(frs_analyzer_t *an, const unsigned char *s,
@@ -307,7 +286,7 @@ static frs_status_t slow_fold(frs_analyzer_t *an, const unsigned char *s,
     if (r < 0)
         return FRS_EINTERNAL;
     for (utf8proc_ssize_t k = 0; k < r; k++)
-        put_folded(out, an->cps[k]);
+        frs_utf8_put_folded(out, an->cps[k]);
     return out->rc;
 }
 

@@ -6,6 +6,7 @@
  * path; tests/test_analyzer.c checks that both give the same result.
  */
 #include "utf8.h"
+#include "utf8_int.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -138,9 +139,7 @@ static frs_status_t map_error(utf8proc_ssize_t err)
     return FRS_EINTERNAL;
 }
 
-/* Append the UTF-8 form of folded code point cp to b, applying the rules
- * that Unicode normalisation does not cover: ligatures and apostrophes. */
-static void put_folded(frs_buf_t *b, utf8proc_int32_t cp)
+void frs_utf8_put_folded(frs_buf_t *b, utf8proc_int32_t cp)
 {
     unsigned char tmp[4];
 
@@ -203,7 +202,7 @@ frs_status_t frs_utf8_fold(const char *in, size_t len, char **out,
 
     frs_buf_t b = FRS_BUF_INIT;
     for (utf8proc_ssize_t k = 0; k < n; k++)
-        put_folded(&b, cps[k]);
+        frs_utf8_put_folded(&b, cps[k]);
     free(cps);
     size_t blen = b.len;
     char *r = frs_buf_release(&b);

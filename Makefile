@@ -37,7 +37,7 @@ CMOCKA_LIBS = $(shell pkg-config --libs cmocka)
 
 COMMON_C = common/status.c common/utf8.c common/analyzer.c common/stopwords.c \
 	common/qtree.c common/bm25.c common/passage.c common/docdata.c \
-	common/buf.c common/hash.c common/dbswap.c common/strset.c
+	common/buf.c common/hash.c common/dbswap.c common/strset.c common/shards.c
 COMMON_CXX = common/xdb.cc
 INDEXER_C = indexer/ingest.c indexer/indexer.c indexer/parallel.c
 QUERY_C = query/qparse.c query/highlight.c query/search.c query/output.c query/admin.c \
@@ -48,7 +48,7 @@ INDEXER_O = $(INDEXER_C:%.c=$(B)/obj/%.o)
 QUERY_O = $(QUERY_C:%.c=$(B)/obj/%.o) $(B)/obj/gen/www.o
 
 COMMON_TESTS = utf8 analyzer qtree bm25 passage docdata xdb hash buf strset dbswap
-APP_TESTS = ingest indexer qparse highlight search suggest server
+APP_TESTS = ingest indexer qparse highlight search suggest server shards
 UNIT_BINS = $(COMMON_TESTS:%=$(B)/tests/test_%) $(APP_TESTS:%=$(B)/tests/test_%)
 
 all: $(B)/indexer $(B)/query
@@ -120,6 +120,7 @@ check: all $(UNIT_BINS) $(REPLAY_BINS)
 	@tests/cli/run.sh $(B)
 	@tests/cli/nightly.sh $(B)
 	@tests/cli/hardening.sh $(B)
+	@tests/cli/shards.sh $(B)
 	@tests/cli/server.sh $(B)
 	@tests/web/run.sh $(B)
 

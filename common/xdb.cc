@@ -22,6 +22,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <new>
 #include <sstream>
 #include <string>
@@ -56,6 +57,9 @@ struct frs_xr {
     std::string path;
     dev_t dev = 0;   // identity of path when opened (see frs_xr_reopen)
     ino_t ino = 0;
+    bool remote = false; // the stub lists remote shards
+    dev_t stub_dev = 0; // and of path/XAPIANDB, when path is a directory
+    ino_t stub_ino = 0; // holding a stub (a sharded index)
     char err[ERRMSG_SIZE] = "";
 };
 
@@ -204,21 +208,72 @@ void ensure_txn(frs_xdb_t *h)
     }
 }
 
-// Bring a reader to the latest revision.  A database renamed into place
-// over the old path (or a replaced stub file) has a new inode: Xapian's
-// reopen() would keep reading the old files, so open the path afresh.
-bool reopen_reader(frs_xr_t *h)
+// Record the identity of h->path, and of the stub file in it when it is a
+// directory holding one (a sharded index, whose stub the indexer replaces
+// when a shard is added or compacted); 0 for what does not exist.
+void note_identity(frs_xr_t *h, dev_t *dev, ino_t *ino, dev_t *sdev,
+                   ino_t *sino) noexcept
 {
     struct stat st;
-    if (!h->path.empty() && stat(h->path.c_str(), &st) == 0 &&
-        (st.st_dev != h->dev || st.st_ino != h->ino)) {
-        Xapian::Database fresh(h->path);
-        h->db = fresh;
-        h->dev = st.st_dev;
-        h->ino = st.st_ino;
-        return true;
+    *dev = *sdev = 0;
+    *ino = *sino = 0;
+    if (h->path.empty() || stat(h->path.c_str(), &st) != 0)
+        return;
+    *dev = st.st_dev;
+    *ino = st.st_ino;
+    if (S_ISDIR(st.st_mode) &&
+        stat((h->path + "/XAPIANDB").c_str(), &st) == 0) {
+        *sdev = st.st_dev;
+        *sino = st.st_ino;
     }
-    return h->db.reopen();
+}
+
+// Does the stub at path (a file, or path/XAPIANDB) list a remote shard?
+bool lists_remote(const std::string &path)
+{
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0)
+        return false;
+    std::ifstream f(S_ISDIR(st.st_mode) ? path + "/XAPIANDB" : path);
+    std::string line;
+    while (f && std::getline(f, line)) {
+        size_t i = line.find_first_not_of(" \t");
+        if (i != std::string::npos && line.compare(i, 6, "remote") == 0)
+            return true;
+        if (line.find('\0') != std::string::npos)
+            return false; // a binary file: a database, not a stub
+    }
+    return false;
+}
+
+// Bring a reader to the latest revision.  A database renamed into place
+// over the old path (or a replaced stub file, or a sharded index's stub
+// rewritten with a new shard) has a new inode: Xapian's reopen() would keep
+// reading the old files, so open the path afresh.  So too when a remote
+// shard's connection broke: the server may be back.
+bool reopen_reader(frs_xr_t *h)
+{
+    dev_t dev, sdev;
+    ino_t ino, sino;
+    note_identity(h, &dev, &ino, &sdev, &sino);
+    bool moved = dev != 0 && (dev != h->dev || ino != h->ino ||
+                              sdev != h->stub_dev || sino != h->stub_ino);
+    if (!moved) {
+        try {
+            return h->db.reopen();
+        } catch (const Xapian::NetworkError &) {
+            // a remote shard's connection broke: reconnect below (this
+            // throws again if the server is still unreachable)
+        }
+    }
+    Xapian::Database db(h->path);
+    h->db = db;
+    h->remote = lists_remote(h->path);
+    h->dev = dev;
+    h->ino = ino;
+    h->stub_dev = sdev;
+    h->stub_ino = sino;
+    return true;
 }
 
 }  // namespace
@@ -570,13 +625,10 @@ extern "C" frs_status_t frs_xr_open(const char *path, frs_xr_t **out,
     try {
         h = new frs_xr;
         h->path = path;
-        struct stat st;
-        if (stat(path, &st) == 0) {
-            h->dev = st.st_dev;
-            h->ino = st.st_ino;
-        }
+        note_identity(h, &h->dev, &h->ino, &h->stub_dev, &h->stub_ino);
         // Database(path) autodetects: a glass directory or a stub file.
         h->db = Xapian::Database(path);
+        h->remote = lists_remote(h->path);
         *out = h;
         return FRS_OK;
     } catch (...) {
@@ -1096,4 +1148,9 @@ extern "C" frs_status_t frs_xr_each_doc(frs_xr_t *h, unsigned slot,
     } catch (...) {
         return xdb_fail(h);
     }
+}
+
+extern "C" int frs_xr_has_remote(const frs_xr_t *h) noexcept
+{
+    return h && h->remote ? 1 : 0;
 }

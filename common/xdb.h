@@ -174,6 +174,11 @@ typedef int (*frs_doc_cb)(void *ctx, unsigned docid, const char *data,
 frs_status_t frs_xr_each_doc(frs_xr_t *xr, unsigned slot, frs_doc_cb cb,
                              void *ctx) FRS_NOEXCEPT;
 
+/* Non-zero if the reader's database lists remote shards (a stub file, or a
+ * directory holding one, with "remote" lines): features Xapian does not
+ * offer over the remote backend (spelling) must then degrade. */
+int frs_xr_has_remote(const frs_xr_t *xr) FRS_NOEXCEPT;
+
 /* Spelling data: add word (inc occurrences) to the database's spelling
  * dictionary. */
 frs_status_t frs_xdb_add_spelling(frs_xdb_t *db, const char *word, size_t len,

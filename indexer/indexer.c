@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT
- * indexer.c: articles -> passages -> analysed terms -> Xapian documents.
+ * indexer.c: articles -> passages -> analysed terms -> Xapian documents,
+ * in one database or routed to the shards of a sharded index.  Each shard
+ * keeps its own transaction, spelling words and article count.
  */
 #include "indexer.h"
 
@@ -7,34 +9,68 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "analyzer.h"
+#include "bm25.h"
 #include "buf.h"
+#include "dbswap.h"
 #include "docdata.h"
 #include "hash.h"
 #include "schema.h"
+#include "shards.h"
 #include "strset.h"
 #include "xdb.h"
 
+/* One database: the whole index, or one shard of a sharded index. */
+typedef struct {
+    char *key;            /* shard key; "" when the index is not sharded */
+    char *path;
+    frs_xdb_t *db;        /* writer, opened when something changes here */
+    frs_xr_t *xr;         /* reader for look-ups while no writer is open */
+    frs_strset_t *words;  /* body words of this batch, for spelling */
+    long long articles;   /* articles in this database */
+    int exists;           /* a database is there (else created on demand) */
+    int listed;           /* named in the stub file */
+    int in_txn;
+    int written;          /* committed at least once by this indexer */
+    int moved_out;        /* an article moved out in this transaction */
+} shard_t;
+
 struct frs_indexer {
-    frs_xdb_t *db;
+    char *dir;
+    frs_shard_scheme_t scheme; /* FRS_SHARD_BY_NONE: one database */
+    int lock_fd;               /* sharded: the layout's writer lock */
+    shard_t *sh;
+    size_t nsh, cap;
+    frs_xr_t *all;             /* sharded: every shard listed at open, for
+                                  finding articles that moved */
+    int all_tried;
+    int had_data;              /* sharded: some shard was listed at open */
     frs_analyzer_t *an;
     frs_indexer_opts_t o;
+    unsigned wait_s;
     frs_indexer_counts_t counts;
     frs_strset_t *seen;       /* ids met in this run, for prune */
-    frs_strset_t *words;      /* body words of this batch, for spelling */
-    long long articles;       /* articles in the database */
     unsigned pending;         /* changed articles since the last commit */
-    int in_txn;
     char settings[256];
     char err[512];
 };
 
-static frs_status_t fail(frs_indexer_t *ix, frs_status_t rc, const char *what)
+/* Record the failure of an operation on shard s (may be NULL). */
+static frs_status_t fail(frs_indexer_t *ix, shard_t *s, frs_status_t rc,
+                         const char *what)
 {
-    snprintf(ix->err, sizeof ix->err, "%s: %s", what,
-             ix->db && frs_xdb_errmsg(ix->db)[0] ? frs_xdb_errmsg(ix->db)
-                                                 : frs_strerror(rc));
+    const char *detail = s && s->db && frs_xdb_errmsg(s->db)[0]
+                             ? frs_xdb_errmsg(s->db)
+                         : s && s->xr && frs_xr_errmsg(s->xr)[0]
+                             ? frs_xr_errmsg(s->xr)
+                             : frs_strerror(rc);
+    if (s && s->key[0])
+        snprintf(ix->err, sizeof ix->err, "shard %s (%s): %s: %s", s->key,
+                 s->path, what, detail);
+    else
+        snprintf(ix->err, sizeof ix->err, "%s: %s", what, detail);
     return rc;
 }
 
@@ -47,6 +83,279 @@ void frs_indexer_settings(const frs_passage_opts_t *p, char *buf, size_t n)
              p->overlap_words);
 }
 
+/* FRS_EVERSION (message in *errmsg) unless schema and analyzer are this
+ * program's, or the database is new (no schema, no documents). */
+static frs_status_t check_version(const char *path, const char *schema,
+                                  const char *anv, unsigned long long ndocs,
+                                  char **errmsg)
+{
+    if (!schema[0] && ndocs == 0)
+        return FRS_OK;
+    char want_s[16], want_a[16];
+    snprintf(want_s, sizeof want_s, "%d", FRS_SCHEMA_VERSION);
+    snprintf(want_a, sizeof want_a, "%d", FRS_ANALYZER_VERSION);
+    if (strcmp(schema, want_s) == 0 && strcmp(anv, want_a) == 0)
+        return FRS_OK;
+    char msg[512];
+    snprintf(msg, sizeof msg,
+             "%s: database has schema '%s' analyzer '%s', this "
+             "indexer writes schema %s analyzer %s; rebuild it into "
+             "a new directory",
+             path, schema, anv, want_s, want_a);
+    *errmsg = strdup(msg);
+    return FRS_EVERSION;
+}
+
+/* Open the writer of shard s (creating its database if needed), waiting up
+ * to wait_s seconds for its lock; check its version and read its article
+ * count.  *errmsg (malloc'd) explains a failure. */
+static frs_status_t open_writer(frs_indexer_t *ix, shard_t *s, int create,
+                                unsigned wait_s, char **errmsg)
+{
+    *errmsg = NULL;
+    unsigned flags = (create ? FRS_XDB_CREATE : 0) |
+                     (ix->o.no_sync ? FRS_XDB_NO_SYNC : 0) |
+                     (ix->o.wait_lock ? FRS_XDB_WAIT_LOCK : 0);
+    time_t deadline = time(NULL) + (time_t)wait_s;
+    frs_status_t rc;
+    for (;;) {
+        rc = frs_xdb_open(s->path, flags, &s->db, errmsg);
+        if (rc != FRS_ELOCKED || time(NULL) >= deadline)
+            break;
+        free(*errmsg);
+        *errmsg = NULL;
+        usleep(200 * 1000);
+    }
+    char *schema = NULL, *anv = NULL, *count = NULL;
+    unsigned long long ndocs = 0;
+    if (rc == FRS_OK)
+        rc = frs_xdb_get_metadata(s->db, FRS_META_SCHEMA, &schema);
+    if (rc == FRS_OK)
+        rc = frs_xdb_get_metadata(s->db, FRS_META_ANALYZER, &anv);
+    if (rc == FRS_OK)
+        rc = frs_xdb_get_metadata(s->db, FRS_META_ARTICLES, &count);
+    if (rc == FRS_OK)
+        rc = frs_xdb_doccount(s->db, &ndocs);
+    if (rc == FRS_OK)
+        rc = check_version(s->path, schema, anv, ndocs, errmsg);
+    if (rc == FRS_OK)
+        s->articles = count[0] ? strtoll(count, NULL, 10) : 0;
+    if (rc != FRS_OK && !*errmsg) {
+        char msg[512];
+        snprintf(msg, sizeof msg, "%s: %s", s->path,
+                 s->db ? frs_xdb_errmsg(s->db) : frs_strerror(rc));
+        *errmsg = strdup(msg);
+    }
+    free(schema);
+    free(anv);
+    free(count);
+    if (rc != FRS_OK) {
+        frs_xdb_free(s->db);
+        s->db = NULL;
+        return rc;
+    }
+    s->exists = 1;
+    frs_xr_free(s->xr); /* the writer sees everything from now on */
+    s->xr = NULL;
+    return FRS_OK;
+}
+
+/* The writer of shard s, opened (and its database created) on first use. */
+static frs_status_t writer(frs_indexer_t *ix, shard_t *s)
+{
+    if (s->db)
+        return FRS_OK;
+    char *msg = NULL;
+    frs_status_t rc = open_writer(ix, s, 1, ix->wait_s, &msg);
+    if (rc != FRS_OK) {
+        if (rc == FRS_ELOCKED)
+            snprintf(ix->err, sizeof ix->err, "shard %s: %s is being written "
+                     "by another process", s->key, s->path);
+        else
+            snprintf(ix->err, sizeof ix->err, "shard %s: %s", s->key,
+                     msg ? msg : frs_strerror(rc));
+    }
+    free(msg);
+    return rc;
+}
+
+/* A reader on shard s for look-ups, or *out = NULL when s has no database
+ * yet.  Only used while s has no writer. */
+static frs_status_t reader(frs_indexer_t *ix, shard_t *s, frs_xr_t **out)
+{
+    *out = NULL;
+    if (!s->exists)
+        return FRS_OK;
+    if (!s->xr) {
+        char *msg = NULL, *schema = NULL, *anv = NULL;
+        frs_xr_stats_t st = {0};
+        frs_status_t rc = frs_xr_open(s->path, &s->xr, &msg);
+        if (rc == FRS_OK)
+            rc = frs_xr_get_metadata(s->xr, FRS_META_SCHEMA, &schema);
+        if (rc == FRS_OK)
+            rc = frs_xr_get_metadata(s->xr, FRS_META_ANALYZER, &anv);
+        if (rc == FRS_OK)
+            rc = frs_xr_stats(s->xr, &st);
+        if (rc == FRS_OK)
+            rc = check_version(s->path, schema, anv, st.doccount, &msg);
+        if (rc != FRS_OK)
+            snprintf(ix->err, sizeof ix->err, "shard %s: %s", s->key,
+                     msg ? msg
+                     : s->xr ? frs_xr_errmsg(s->xr) : frs_strerror(rc));
+        free(msg);
+        free(schema);
+        free(anv);
+        if (rc != FRS_OK) {
+            frs_xr_free(s->xr);
+            s->xr = NULL;
+            return rc;
+        }
+    }
+    *out = s->xr;
+    return FRS_OK;
+}
+
+/* Add a shard entry; *out points into ix->sh (valid until the next add). */
+static frs_status_t add_shard(frs_indexer_t *ix, const char *key,
+                              const char *path, shard_t **out)
+{
+    *out = NULL;
+    if (ix->nsh == ix->cap) {
+        size_t c = ix->cap ? ix->cap * 2 : 16;
+        shard_t *v = realloc(ix->sh, c * sizeof *v);
+        if (!v)
+            return FRS_ENOMEM;
+        ix->sh = v;
+        ix->cap = c;
+    }
+    shard_t *s = &ix->sh[ix->nsh];
+    memset(s, 0, sizeof *s);
+    s->key = strdup(key);
+    s->path = path ? strdup(path) : frs_shards_path(ix->dir, key);
+    if (!s->key || !s->path || frs_strset_new(&s->words) != FRS_OK) {
+        free(s->key);
+        free(s->path);
+        return FRS_ENOMEM;
+    }
+    ix->nsh++;
+    *out = s;
+    return FRS_OK;
+}
+
+static shard_t *find_shard(frs_indexer_t *ix, const char *key)
+{
+    for (size_t i = 0; i < ix->nsh; i++)
+        if (strcmp(ix->sh[i].key, key) == 0)
+            return &ix->sh[i];
+    return NULL;
+}
+
+static int by_key(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Rewrite the stub file so that it names every shard committed at least
+ * once (listed before, or written now), in key order. */
+static frs_status_t update_stub(frs_indexer_t *ix)
+{
+    char **keys = calloc(ix->nsh + 1, sizeof *keys);
+    if (!keys)
+        return FRS_ENOMEM;
+    size_t n = 0;
+    for (size_t i = 0; i < ix->nsh; i++)
+        if (ix->sh[i].listed || ix->sh[i].written)
+            keys[n++] = ix->sh[i].key;
+    qsort(keys, n, sizeof *keys, by_key);
+    frs_status_t rc = frs_shards_write_stub(ix->dir, keys, n);
+    free(keys);
+    if (rc != FRS_OK) {
+        snprintf(ix->err, sizeof ix->err, "cannot write %s/%s", ix->dir,
+                 FRS_SHARDS_STUB);
+        return rc;
+    }
+    for (size_t i = 0; i < ix->nsh; i++)
+        if (ix->sh[i].written)
+            ix->sh[i].listed = 1;
+    return FRS_OK;
+}
+
+/* Sharded open: take the layout lock, find the shards, and make sure the
+ * stub names every shard that holds committed data (a run killed between a
+ * shard's first commit and the stub update left it out). */
+static frs_status_t open_sharded(frs_indexer_t *ix, char **errmsg)
+{
+    char msg[1024];
+    frs_status_t rc = frs_shards_lock(ix->dir, &ix->lock_fd);
+    if (rc != FRS_OK) {
+        snprintf(msg, sizeof msg, "%s: %s", ix->dir,
+                 rc == FRS_ELOCKED ? "being written by another indexer"
+                                   : "cannot lock the sharded index");
+        *errmsg = strdup(msg);
+        return rc;
+    }
+    char **keys = NULL;
+    size_t n = 0;
+    rc = frs_shards_list(ix->dir, &ix->scheme, &keys, &n);
+    if (rc != FRS_OK) {
+        snprintf(msg, sizeof msg, "%s: cannot list its shards", ix->dir);
+        *errmsg = strdup(msg);
+        return rc;
+    }
+    frs_stub_entry_t *st = NULL;
+    size_t nst = 0;
+    if (frs_stub_read(ix->dir, &st, &nst) == FRS_ENOMEM)
+        rc = FRS_ENOMEM;
+    int stale = 0; /* the stub names a shard that is not there */
+    for (size_t j = 0; j < nst; j++)
+        if (strcmp(st[j].type, "auto") != 0 ||
+            !frs_shards_valid_key(&ix->scheme, st[j].where))
+            stale = 1;
+    int unlisted = 0;
+    for (size_t i = 0; rc == FRS_OK && i < n; i++) {
+        shard_t *s;
+        rc = add_shard(ix, keys[i], NULL, &s);
+        if (rc != FRS_OK)
+            break;
+        s->exists = 1;
+        for (size_t j = 0; j < nst && !s->listed; j++)
+            s->listed = strcmp(st[j].type, "auto") == 0 &&
+                        strcmp(st[j].where, keys[i]) == 0;
+        if (!s->listed) {
+            /* list it if it holds committed data (its metadata is set) */
+            frs_xr_t *xr;
+            char *schema = NULL;
+            rc = reader(ix, s, &xr);
+            if (rc == FRS_OK)
+                rc = frs_xr_get_metadata(xr, FRS_META_SCHEMA, &schema);
+            if (rc == FRS_OK && schema[0])
+                s->written = unlisted = 1;
+            free(schema);
+            frs_xr_free(s->xr);
+            s->xr = NULL;
+            if (rc != FRS_OK && !ix->err[0])
+                fail(ix, s, rc, "cannot read the shard");
+            if (rc != FRS_OK)
+                *errmsg = strdup(ix->err);
+        }
+    }
+    for (size_t j = 0; j < nst; j++)
+        if (strcmp(st[j].type, "auto") == 0 && !find_shard(ix, st[j].where))
+            stale = 1;
+    frs_stub_free(st, nst);
+    frs_shards_free_keys(keys, n);
+    if (rc == FRS_OK && (unlisted || stale)) {
+        rc = update_stub(ix);
+        if (rc != FRS_OK)
+            *errmsg = strdup(ix->err);
+    }
+    for (size_t i = 0; i < ix->nsh; i++) {
+        ix->sh[i].written = 0;
+        ix->had_data |= ix->sh[i].listed;
+    }
+    return rc;
+}
+
 frs_status_t frs_indexer_open(const char *path, const frs_indexer_opts_t *o,
                               frs_indexer_t **out, char **errmsg)
 {
@@ -55,62 +364,58 @@ frs_status_t frs_indexer_open(const char *path, const frs_indexer_opts_t *o,
     frs_indexer_t *ix = calloc(1, sizeof *ix);
     if (!ix)
         return FRS_ENOMEM;
+    ix->lock_fd = -1;
     ix->o = *o;
     if (!ix->o.batch_articles)
         ix->o.batch_articles = FRS_INDEXER_BATCH;
     frs_indexer_settings(&ix->o.passage, ix->settings, sizeof ix->settings);
-    unsigned flags = (o->create ? FRS_XDB_CREATE : 0) |
-                     (o->no_sync ? FRS_XDB_NO_SYNC : 0) |
-                     (o->wait_lock ? FRS_XDB_WAIT_LOCK : 0);
-    frs_status_t rc = frs_xdb_open(path, flags, &ix->db, errmsg);
+    ix->dir = strdup(path);
+    frs_status_t rc = ix->dir ? FRS_OK : FRS_ENOMEM;
     if (rc == FRS_OK)
         rc = frs_analyzer_new(&ix->an);
     if (rc == FRS_OK)
         rc = frs_strset_new(&ix->seen);
-    if (rc == FRS_OK)
-        rc = frs_strset_new(&ix->words);
-    char *schema = NULL, *anv = NULL, *count = NULL;
-    unsigned long long ndocs = 0;
-    if (rc == FRS_OK)
-        rc = frs_xdb_get_metadata(ix->db, FRS_META_SCHEMA, &schema);
-    if (rc == FRS_OK)
-        rc = frs_xdb_get_metadata(ix->db, FRS_META_ANALYZER, &anv);
-    if (rc == FRS_OK)
-        rc = frs_xdb_get_metadata(ix->db, FRS_META_ARTICLES, &count);
-    if (rc == FRS_OK)
-        rc = frs_xdb_doccount(ix->db, &ndocs);
-    if (rc == FRS_OK && (schema[0] || ndocs > 0)) {
-        char want_s[16], want_a[16];
-        snprintf(want_s, sizeof want_s, "%d", FRS_SCHEMA_VERSION);
-        snprintf(want_a, sizeof want_a, "%d", FRS_ANALYZER_VERSION);
-        if (strcmp(schema, want_s) != 0 || strcmp(anv, want_a) != 0) {
-            char msg[256];
-            snprintf(msg, sizeof msg,
-                     "%s: database has schema '%s' analyzer '%s', this "
-                     "indexer writes schema %s analyzer %s; rebuild it into "
-                     "a new directory",
-                     path, schema, anv, want_s, want_a);
-            *errmsg = strdup(msg);
-            rc = FRS_EVERSION;
+    if (rc == FRS_OK) {
+        rc = frs_shards_read(path, &ix->scheme, errmsg);
+        if (rc == FRS_ENOTFOUND) { /* one database */
+            shard_t *s;
+            rc = add_shard(ix, "", path, &s);
+            if (rc == FRS_OK)
+                rc = open_writer(ix, s, o->create, 0, errmsg);
+        } else if (rc == FRS_OK) {
+            rc = open_sharded(ix, errmsg);
         }
     }
-    if (rc == FRS_OK)
-        ix->articles = count[0] ? strtoll(count, NULL, 10) : 0;
     if (rc != FRS_OK && !*errmsg) {
         char msg[512];
-        snprintf(msg, sizeof msg, "%s: %s", path,
-                 ix->db ? frs_xdb_errmsg(ix->db) : frs_strerror(rc));
+        snprintf(msg, sizeof msg, "%s: %s", path, frs_strerror(rc));
         *errmsg = strdup(msg);
     }
-    free(schema);
-    free(anv);
-    free(count);
     if (rc != FRS_OK) {
         frs_indexer_free(ix);
         return rc;
     }
     *out = ix;
     return FRS_OK;
+}
+
+void frs_indexer_set_wait(frs_indexer_t *ix, unsigned seconds)
+{
+    ix->wait_s = seconds;
+}
+
+void frs_indexer_shards(const frs_indexer_t *ix, unsigned *total,
+                        unsigned *written)
+{
+    *total = *written = 0;
+    if (ix->scheme.kind == FRS_SHARD_BY_NONE)
+        return;
+    for (size_t i = 0; i < ix->nsh; i++) {
+        if (ix->sh[i].exists)
+            ++*total;
+        if (ix->sh[i].written)
+            ++*written;
+    }
 }
 
 /* Token callback: add one analysed word to a document. */
@@ -165,27 +470,32 @@ static frs_status_t add_bool(frs_xdoc_t *doc, frs_buf_t *b, const char *pfx,
     return frs_xdoc_add_term(doc, b->data, b->len, 0);
 }
 
-static frs_status_t begin_if_needed(frs_indexer_t *ix)
+/* Open shard s for writing if needed and start its transaction. */
+static frs_status_t begin_if_needed(frs_indexer_t *ix, shard_t *s)
 {
-    if (ix->in_txn)
+    if (s->in_txn)
         return FRS_OK;
-    frs_status_t rc = frs_xdb_begin(ix->db);
+    frs_status_t rc = writer(ix, s);
     if (rc != FRS_OK)
-        return fail(ix, rc, "cannot begin a transaction");
-    ix->in_txn = 1;
+        return rc;
+    rc = frs_xdb_begin(s->db);
+    if (rc != FRS_OK)
+        return fail(ix, s, rc, "cannot begin a transaction");
+    s->in_txn = 1;
     return FRS_OK;
 }
 
-/* Build and store passage n of article a. */
-static frs_status_t add_passage(frs_indexer_t *ix, const frs_article_t *a,
-                                const char *hash, const frs_span_t *sp,
-                                unsigned n, unsigned npass, frs_buf_t *tmp)
+/* Build and store passage n of article a in shard s. */
+static frs_status_t add_passage(frs_indexer_t *ix, shard_t *s,
+                                const frs_article_t *a, const char *hash,
+                                const frs_span_t *sp, unsigned n,
+                                unsigned npass, frs_buf_t *tmp)
 {
     frs_xdoc_t *doc = NULL;
     frs_status_t rc = frs_xdoc_new(&doc);
     if (rc != FRS_OK)
         return rc;
-    termctx_t c = {doc, "", FRS_PFX_STEM, ix->words, FRS_BUF_INIT, FRS_OK};
+    termctx_t c = {doc, "", FRS_PFX_STEM, s->words, FRS_BUF_INIT, FRS_OK};
     const char *text = a->body + sp->start;
     size_t text_len = sp->end - sp->start;
     rc = frs_analyzer_run(ix->an, text, text_len, 0, add_token, &c, NULL);
@@ -240,10 +550,13 @@ static frs_status_t add_passage(frs_indexer_t *ix, const frs_article_t *a,
         frs_buf_reset(tmp);
         frs_buf_printf(tmp, "%s%s#%u", FRS_PFX_PASSAGE, a->id, n);
         rc = tmp->rc;
+        /* the unique passage term is in the document (docs/format.md) */
+        if (rc == FRS_OK)
+            rc = frs_xdoc_add_term(doc, tmp->data, tmp->len, 0);
         if (rc == FRS_OK) {
-            rc = frs_xdb_replace(ix->db, tmp->data, doc);
+            rc = frs_xdb_replace(s->db, tmp->data, doc);
             if (rc != FRS_OK)
-                rc = fail(ix, rc, "cannot store a passage");
+                rc = fail(ix, s, rc, "cannot store a passage");
         }
     }
     frs_xdoc_free(doc);
@@ -276,8 +589,153 @@ frs_status_t frs_indexer_mark_seen(frs_indexer_t *ix, const char *id)
     return frs_strset_add(ix->seen, id, strlen(id));
 }
 
+/* Look-ups in one shard.  With its writer, uncommitted changes are seen;
+ * without, its reader sees the last commit, which is the whole truth since
+ * this indexer holds the layout lock and has changed nothing there. */
+
+/* Called by frs_xr_search for each distinct hash value among the passages
+ * of the article looked up (see shard_hash). */
+static void on_hash(void *ctx, const char *value, size_t len,
+                    unsigned long long count)
+{
+    char **out = ctx;
+    (void)count;
+    if (!*out)
+        *out = strndup(value, len);
+}
+
+/* *hash (malloc'd) = the content hash of the article whose A term is term
+ * in shard s, or NULL when s does not hold it. */
+static frs_status_t shard_hash(frs_indexer_t *ix, shard_t *s,
+                               const char *term, char **hash)
+{
+    *hash = NULL;
+    if (s->db) {
+        frs_status_t rc = frs_xdb_first_value(s->db, term, FRS_SLOT_HASH,
+                                              hash);
+        return rc == FRS_OK ? rc : fail(ix, s, rc, "cannot look up an article");
+    }
+    frs_xr_t *xr;
+    frs_status_t rc = reader(ix, s, &xr);
+    if (rc != FRS_OK || !xr)
+        return rc;
+    /* The reader API has no value look-up: a match spy counting the hash
+     * slot over the article's passages (no hit fetched) gives it. */
+    frs_qnode_t *q = frs_qnode_term(term, strlen(term));
+    if (!q)
+        return FRS_ENOMEM;
+    frs_search_opts_t so = {.k1 = FRS_BM25_K1, .b = FRS_BM25_B,
+                            .min_normlen = FRS_BM25_MIN_NORMLEN, .max = 0,
+                            .collapse_slot = -1, .facet_cb = on_hash,
+                            .facet_ctx = hash, .facet_slot = FRS_SLOT_HASH};
+    rc = frs_xr_search(xr, q, &so, NULL, NULL, NULL);
+    frs_qnode_free(q);
+    if (rc != FRS_OK) {
+        free(*hash);
+        *hash = NULL;
+        return fail(ix, s, rc, "cannot look up an article");
+    }
+    return FRS_OK;
+}
+
+/* *found = whether shard s holds the article whose A term is term. */
+static frs_status_t shard_has(frs_indexer_t *ix, shard_t *s, const char *term,
+                              int *found)
+{
+    *found = 0;
+    if (s->db) {
+        char *v = NULL;
+        frs_status_t rc = shard_hash(ix, s, term, &v);
+        *found = v != NULL;
+        free(v);
+        return rc;
+    }
+    frs_xr_t *xr;
+    frs_status_t rc = reader(ix, s, &xr);
+    if (rc != FRS_OK || !xr)
+        return rc;
+    unsigned long long tf = 0;
+    rc = frs_xr_termfreq(xr, term, strlen(term), &tf);
+    if (rc != FRS_OK)
+        return fail(ix, s, rc, "cannot look up an article");
+    *found = tf > 0;
+    return FRS_OK;
+}
+
+/* The shard of key, added (its database not yet created) if new. */
+static frs_status_t shard_for(frs_indexer_t *ix, const char *key,
+                              shard_t **out)
+{
+    *out = find_shard(ix, key);
+    return *out ? FRS_OK : add_shard(ix, key, NULL, out);
+}
+
+/* Another shard than t holding the article whose A term is term (it moved
+ * there when its date changed), or *out = NULL.  first: the id was not met
+ * before in this run, so only shards as they were at open can hold it, and
+ * one look-up over all of them (ix->all) usually settles it. */
+static frs_status_t find_elsewhere(frs_indexer_t *ix, size_t t,
+                                   const char *term, int first,
+                                   size_t *out)
+{
+    *out = (size_t)-1;
+    /* no shard held data at open: only this run's shards exist, and they
+     * cannot hold an id first met now */
+    if (first && !ix->had_data)
+        return FRS_OK;
+    if (first) {
+        if (!ix->all_tried) {
+            ix->all_tried = 1;
+            char *msg = NULL, *stub = frs_shards_path(ix->dir,
+                                                      FRS_SHARDS_STUB);
+            if (!stub)
+                return FRS_ENOMEM;
+            if (frs_dbswap_exists(stub) &&
+                frs_xr_open(ix->dir, &ix->all, &msg) != FRS_OK)
+                ix->all = NULL; /* then ask each shard */
+            free(msg);
+            free(stub);
+        }
+        unsigned long long tf = 1;
+        if (ix->all &&
+            frs_xr_termfreq(ix->all, term, strlen(term), &tf) == FRS_OK &&
+            tf == 0)
+            return FRS_OK;
+    }
+    for (size_t i = 0; i < ix->nsh; i++) {
+        if (i == t || !ix->sh[i].exists)
+            continue;
+        int found = 0;
+        frs_status_t rc = shard_has(ix, &ix->sh[i], term, &found);
+        if (rc != FRS_OK)
+            return rc;
+        if (found) {
+            *out = i;
+            return FRS_OK;
+        }
+    }
+    return FRS_OK;
+}
+
+static frs_status_t commit_shard(frs_indexer_t *ix, shard_t *s);
+
+/* Delete the article whose A term is term from shard s.  *ndel (may be
+ * NULL) gets the number of passages deleted. */
+static frs_status_t delete_in(frs_indexer_t *ix, shard_t *s, const char *term,
+                              unsigned *ndel)
+{
+    if (ndel)
+        *ndel = 0;
+    frs_status_t rc = begin_if_needed(ix, s);
+    if (rc != FRS_OK)
+        return rc;
+    rc = frs_xdb_delete_term(s->db, term, ndel);
+    return rc == FRS_OK ? rc : fail(ix, s, rc, "cannot delete an article");
+}
+
 typedef struct {
     frs_indexer_t *ix;
+    shard_t *s;
     frs_status_t rc;
 } prune_t;
 
@@ -287,27 +745,44 @@ static int prune_one(void *ctx, const char *term, size_t len)
     size_t pl = strlen(FRS_PFX_ARTICLE);
     if (frs_strset_has(p->ix->seen, term + pl, len - pl))
         return 0;
-    char id[FRS_MAX_ID_BYTES + 1];
     if (len - pl > FRS_MAX_ID_BYTES)
         return 0;
-    memcpy(id, term + pl, len - pl);
-    id[len - pl] = '\0';
-    p->rc = frs_indexer_delete(p->ix, id, NULL);
+    char t[FRS_MAX_ID_BYTES + 2];
+    memcpy(t, term, len);
+    t[len] = '\0';
+    unsigned nd = 0;
+    p->rc = delete_in(p->ix, p->s, t, &nd);
+    if (p->rc == FRS_OK && nd > 0) {
+        p->ix->counts.deleted++;
+        p->s->articles--;
+        p->rc = maybe_commit(p->ix);
+    }
     return p->rc != FRS_OK;
 }
 
 frs_status_t frs_indexer_prune(frs_indexer_t *ix)
 {
-    prune_t p = {ix, FRS_OK};
-    frs_status_t rc = frs_xdb_each_term(ix->db, FRS_PFX_ARTICLE, prune_one, &p);
-    if (rc != FRS_OK)
-        return fail(ix, rc, "cannot list articles to prune");
-    return p.rc;
+    for (size_t i = 0; i < ix->nsh; i++) {
+        shard_t *s = &ix->sh[i];
+        if (!s->exists)
+            continue;
+        frs_status_t rc = writer(ix, s);
+        if (rc != FRS_OK)
+            return rc;
+        prune_t p = {ix, s, FRS_OK};
+        rc = frs_xdb_each_term(s->db, FRS_PFX_ARTICLE, prune_one, &p);
+        if (rc != FRS_OK)
+            return fail(ix, s, rc, "cannot list articles to prune");
+        if (p.rc != FRS_OK)
+            return p.rc;
+    }
+    return FRS_OK;
 }
 
 frs_status_t frs_indexer_add(frs_indexer_t *ix, const frs_article_t *a)
 {
     char hash[17];
+    int first = !frs_strset_has(ix->seen, a->id, strlen(a->id));
     if (frs_indexer_mark_seen(ix, a->id) != FRS_OK)
         return FRS_ENOMEM;
     article_hash(ix, a, hash);
@@ -315,12 +790,19 @@ frs_status_t frs_indexer_add(frs_indexer_t *ix, const frs_article_t *a)
     frs_buf_printf(&tmp, "%s%s", FRS_PFX_ARTICLE, a->id);
     if (tmp.rc != FRS_OK)
         return tmp.rc;
+    shard_t *s = ix->sh; /* not sharded: the only database */
+    frs_status_t rc = FRS_OK;
+    if (ix->scheme.kind != FRS_SHARD_BY_NONE) {
+        char key[FRS_SHARD_KEY_MAX];
+        frs_shards_key(&ix->scheme, a->id, a->date, key);
+        rc = shard_for(ix, key, &s);
+    }
     char *old = NULL;
-    frs_status_t rc = frs_xdb_first_value(ix->db, tmp.data, FRS_SLOT_HASH,
-                                          &old);
+    if (rc == FRS_OK)
+        rc = shard_hash(ix, s, tmp.data, &old);
     if (rc != FRS_OK) {
         frs_buf_free(&tmp);
-        return fail(ix, rc, "cannot look up an article");
+        return rc;
     }
     if (old && strcmp(old, hash) == 0) {
         ix->counts.unchanged++;
@@ -328,26 +810,48 @@ frs_status_t frs_indexer_add(frs_indexer_t *ix, const frs_article_t *a)
         frs_buf_free(&tmp);
         return FRS_OK;
     }
+    /* a period shard: the article may be in the shard of its old date */
+    size_t from = (size_t)-1, t = (size_t)(s - ix->sh);
+    if (!old && frs_shards_can_move(&ix->scheme))
+        rc = find_elsewhere(ix, t, tmp.data, first, &from);
     frs_span_t *spans = NULL;
     size_t n = 0;
-    rc = frs_passage_split(a->body, a->body_len, &ix->o.passage, &spans, &n);
     if (rc == FRS_OK)
-        rc = begin_if_needed(ix);
+        rc = frs_passage_split(a->body, a->body_len, &ix->o.passage, &spans,
+                               &n);
+    if (rc == FRS_OK && from != (size_t)-1) {
+        /* Remove it from its old shard first, and make that durable before
+         * the new copy can be: a crash leaves the article missing (the next
+         * run adds it) but never in two shards.  A single-transaction run
+         * (--strict) defers it: that commit comes first (commit_all). */
+        shard_t *f = &ix->sh[from];
+        rc = delete_in(ix, f, tmp.data, NULL);
+        if (rc == FRS_OK) {
+            f->articles--;
+            f->moved_out = 1;
+            if (ix->o.batch_articles != (unsigned)-1)
+                rc = commit_shard(ix, f);
+        }
+    }
+    s = &ix->sh[t];
+    if (rc == FRS_OK)
+        rc = begin_if_needed(ix, s);
     if (rc == FRS_OK && old) {
-        rc = frs_xdb_delete_term(ix->db, tmp.data, NULL);
+        rc = frs_xdb_delete_term(s->db, tmp.data, NULL);
         if (rc != FRS_OK)
-            rc = fail(ix, rc, "cannot delete the old passages");
+            rc = fail(ix, s, rc, "cannot delete the old passages");
     }
     for (size_t i = 0; rc == FRS_OK && i < n; i++)
-        rc = add_passage(ix, a, hash, &spans[i], (unsigned)i, (unsigned)n,
+        rc = add_passage(ix, s, a, hash, &spans[i], (unsigned)i, (unsigned)n,
                          &tmp);
     if (rc == FRS_OK) {
-        if (old) {
+        if (old || from != (size_t)-1) {
             ix->counts.updated++;
         } else {
             ix->counts.added++;
-            ix->articles++;
         }
+        if (!old)
+            s->articles++;
         ix->counts.passages += n;
         ix->counts.bytes += a->body_len;
         rc = maybe_commit(ix);
@@ -366,71 +870,113 @@ frs_status_t frs_indexer_delete(frs_indexer_t *ix, const char *id, int *found)
     frs_buf_printf(&t, "%s%s", FRS_PFX_ARTICLE, id);
     if (t.rc != FRS_OK)
         return t.rc;
+    /* by hash, the id names its shard; by period, any shard may hold it */
+    size_t only = (size_t)-1;
+    frs_status_t rc = FRS_OK;
+    if (ix->scheme.kind == FRS_SHARD_BY_HASH) {
+        char key[FRS_SHARD_KEY_MAX];
+        frs_shards_key(&ix->scheme, id, NULL, key);
+        shard_t *s = find_shard(ix, key);
+        if (!s) {
+            frs_buf_free(&t);
+            return FRS_OK;
+        }
+        only = (size_t)(s - ix->sh);
+    }
     unsigned nd = 0;
-    frs_status_t rc = begin_if_needed(ix);
-    if (rc == FRS_OK) {
-        rc = frs_xdb_delete_term(ix->db, t.data, &nd);
-        if (rc != FRS_OK)
-            rc = fail(ix, rc, "cannot delete an article");
+    for (size_t i = 0; rc == FRS_OK && nd == 0 && i < ix->nsh; i++) {
+        shard_t *s = &ix->sh[i];
+        if ((only != (size_t)-1 && i != only) || !s->exists)
+            continue;
+        int has = 1; /* sharded: look first, so as to write only there */
+        if (ix->scheme.kind != FRS_SHARD_BY_NONE)
+            rc = shard_has(ix, s, t.data, &has);
+        if (rc == FRS_OK && has)
+            rc = delete_in(ix, s, t.data, &nd);
+        if (rc == FRS_OK && nd > 0)
+            s->articles--;
     }
     frs_buf_free(&t);
     if (rc == FRS_OK && nd > 0) {
         if (found)
             *found = 1;
         ix->counts.deleted++;
-        ix->articles--;
         rc = maybe_commit(ix);
     }
     return rc;
 }
 
 typedef struct {
-    frs_indexer_t *ix;
+    shard_t *s;
     frs_status_t rc;
 } spell_t;
 
 static int add_spelling(void *ctx, const char *w, size_t len, unsigned count)
 {
-    spell_t *s = ctx;
-    s->rc = frs_xdb_add_spelling(s->ix->db, w, len, count);
-    return s->rc != FRS_OK;
+    spell_t *sp = ctx;
+    sp->rc = frs_xdb_add_spelling(sp->s->db, w, len, count);
+    return sp->rc != FRS_OK;
 }
 
-frs_status_t frs_indexer_commit(frs_indexer_t *ix)
+/* Commit shard s's transaction, with its spelling data and metadata. */
+static frs_status_t commit_shard(frs_indexer_t *ix, shard_t *s)
 {
-    if (!ix->in_txn)
+    if (!s->in_txn)
         return FRS_OK;
     /* spelling data of the batch: each distinct word once, with its count
      * (entries are not removed when articles are: Xapian keeps them) */
-    spell_t sp = {ix, FRS_OK};
-    frs_strset_each(ix->words, add_spelling, &sp);
-    frs_strset_clear(ix->words);
+    spell_t sp = {s, FRS_OK};
+    frs_strset_each(s->words, add_spelling, &sp);
+    frs_strset_clear(s->words);
     if (sp.rc != FRS_OK)
-        return fail(ix, sp.rc, "cannot store spelling data");
+        return fail(ix, s, sp.rc, "cannot store spelling data");
     char buf[64];
     time_t now = time(NULL);
     struct tm tm;
     gmtime_r(&now, &tm);
     strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    frs_status_t rc = frs_xdb_set_metadata(ix->db, FRS_META_UPDATED, buf);
+    frs_status_t rc = frs_xdb_set_metadata(s->db, FRS_META_UPDATED, buf);
     char num[32];
     snprintf(num, sizeof num, "%d", FRS_SCHEMA_VERSION);
     if (rc == FRS_OK)
-        rc = frs_xdb_set_metadata(ix->db, FRS_META_SCHEMA, num);
+        rc = frs_xdb_set_metadata(s->db, FRS_META_SCHEMA, num);
     snprintf(num, sizeof num, "%d", FRS_ANALYZER_VERSION);
     if (rc == FRS_OK)
-        rc = frs_xdb_set_metadata(ix->db, FRS_META_ANALYZER, num);
+        rc = frs_xdb_set_metadata(s->db, FRS_META_ANALYZER, num);
     if (rc == FRS_OK)
-        rc = frs_xdb_set_metadata(ix->db, FRS_META_SETTINGS, ix->settings);
-    snprintf(num, sizeof num, "%lld", ix->articles);
+        rc = frs_xdb_set_metadata(s->db, FRS_META_SETTINGS, ix->settings);
+    snprintf(num, sizeof num, "%lld", s->articles);
     if (rc == FRS_OK)
-        rc = frs_xdb_set_metadata(ix->db, FRS_META_ARTICLES, num);
+        rc = frs_xdb_set_metadata(s->db, FRS_META_ARTICLES, num);
     if (rc == FRS_OK)
-        rc = frs_xdb_commit(ix->db);
+        rc = frs_xdb_commit(s->db);
     if (rc != FRS_OK)
-        return fail(ix, rc, "commit failed");
-    ix->in_txn = 0;
+        return fail(ix, s, rc, "commit failed");
+    s->in_txn = 0;
+    s->moved_out = 0;
+    s->written = 1;
+    return FRS_OK;
+}
+
+frs_status_t frs_indexer_commit(frs_indexer_t *ix)
+{
+    /* shards that articles moved out of first (see frs_indexer_add) */
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < ix->nsh; i++) {
+            if (ix->sh[i].moved_out != (pass == 0))
+                continue;
+            frs_status_t rc = commit_shard(ix, &ix->sh[i]);
+            if (rc != FRS_OK)
+                return rc;
+        }
     ix->pending = 0;
+    /* shards committed for the first time join the stub: readers see them
+     * from now on */
+    if (ix->scheme.kind == FRS_SHARD_BY_NONE)
+        return FRS_OK;
+    for (size_t i = 0; i < ix->nsh; i++)
+        if (ix->sh[i].written && !ix->sh[i].listed)
+            return update_stub(ix);
     return FRS_OK;
 }
 
@@ -448,9 +994,18 @@ void frs_indexer_free(frs_indexer_t *ix)
 {
     if (!ix)
         return;
-    frs_xdb_free(ix->db);
+    for (size_t i = 0; i < ix->nsh; i++) {
+        frs_xdb_free(ix->sh[i].db);
+        frs_xr_free(ix->sh[i].xr);
+        frs_strset_free(ix->sh[i].words);
+        free(ix->sh[i].key);
+        free(ix->sh[i].path);
+    }
+    free(ix->sh);
+    frs_xr_free(ix->all);
+    frs_shards_unlock(ix->lock_fd);
     frs_analyzer_free(ix->an);
     frs_strset_free(ix->seen);
-    frs_strset_free(ix->words);
+    free(ix->dir);
     free(ix);
 }

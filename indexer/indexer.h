@@ -4,7 +4,14 @@
  * changed one has all its passages replaced.  Changes are grouped in
  * transactions of whole articles, so readers never see part of an article.
  *
- * Ownership: the indexer owns its database handle and analyzer.
+ * The database is either one Xapian database or a sharded index (shards.h,
+ * docs/scaling.md): then each article is routed to the shard of its period
+ * or id hash, a shard is opened for writing only when something changes in
+ * it, and every open shard is committed at each batch boundary.  A commit
+ * is not atomic across shards, but each shard only ever holds whole
+ * articles, and an article never appears in two shards.
+ *
+ * Ownership: the indexer owns its database handles and analyzer.
  * frs_indexer_free() discards changes not yet committed.
  */
 #ifndef FRS_INDEXER_H
@@ -32,8 +39,11 @@ typedef struct {
 typedef struct frs_indexer frs_indexer_t;
 
 /* Open (or create) the database at path for writing.  Refuses a database
- * written with another schema or analyzer version (FRS_EVERSION).  On
- * failure *out = NULL and *errmsg (caller frees) says why. */
+ * written with another schema or analyzer version (FRS_EVERSION).  When
+ * path is a sharded index (it holds frs-shards: see frs_shards_create), its
+ * writer lock is taken (FRS_ELOCKED if another indexer holds it) and shards
+ * are opened as articles reach them.  On failure *out = NULL and *errmsg
+ * (caller frees) says why. */
 frs_status_t frs_indexer_open(const char *path, const frs_indexer_opts_t *o,
                               frs_indexer_t **out, char **errmsg);
 
@@ -53,6 +63,15 @@ frs_status_t frs_indexer_prune(frs_indexer_t *ix);
 
 /* Commit everything pending, with the metadata. */
 frs_status_t frs_indexer_commit(frs_indexer_t *ix);
+
+/* Sharded index: wait up to seconds for a shard's lock when opening it
+ * for writing (default 0: FRS_ELOCKED at once). */
+void frs_indexer_set_wait(frs_indexer_t *ix, unsigned seconds);
+
+/* Sharded index: *total gets the number of shards (0 when the database is
+ * not sharded), *written the number of shards committed by this indexer. */
+void frs_indexer_shards(const frs_indexer_t *ix, unsigned *total,
+                        unsigned *written);
 
 /* Message for the last failure, never NULL. */
 const char *frs_indexer_errmsg(const frs_indexer_t *ix);

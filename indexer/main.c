@@ -2,7 +2,8 @@
  * main.c: the indexer command line.  Reads articles, indexes them into the
  * database (incrementally, or as a rebuild switched in atomically), reports
  * problems one line each, and turns the outcome into a documented exit code.
- * Quiet on success, for cron.
+ * The database may be sharded (--shard-by; shards.h): then --compact and
+ * --rebuild work shard by shard.  Quiet on success, for cron.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -20,6 +21,8 @@
 #include "indexer.h"
 #include "ingest.h"
 #include "parallel.h"
+#include "schema.h"
+#include "shards.h"
 #include "xdb.h"
 
 enum {
@@ -40,6 +43,9 @@ typedef struct {
     size_t ndeletes;
     int verbose, strict, summary, json_summary, prune, rebuild, compact;
     unsigned wait_s, jobs;
+    const char *shard_by_text;   /* --shard-by, or NULL */
+    frs_shard_scheme_t shard_by; /* parsed --shard-by */
+    frs_shard_scheme_t live;     /* the scheme of DBDIR (NONE: unsharded) */
     frs_indexer_opts_t o;
     frs_ingest_t in;
     /* state */
@@ -52,6 +58,7 @@ typedef struct {
     int progress;              /* draw a progress line (stderr is a tty) */
     unsigned long long total_bytes, done_bytes;
     struct timespec t0, drawn;
+    unsigned shards, shards_written; /* sharded index: for the summary */
 } run_t;
 
 static void usage(FILE *out)
@@ -73,6 +80,10 @@ static void usage(FILE *out)
 "      --delete ID          delete the article ID (repeatable)\n"
 "      --delete-from FILE   delete the article ids listed in FILE, one a line\n"
 "      --compact            compact the database and switch atomically\n"
+"                           (sharded: every shard but the newest)\n"
+"      --shard-by SCHEME    make DBDIR a sharded index: one database per\n"
+"                           year, per month, or hash:N (N shards by id);\n"
+"                           later runs need no option (docs/scaling.md)\n"
 "      --passage-min N      merge paragraphs shorter than N words (default %d)\n"
 "      --passage-max N      split passages longer than N words (default %d)\n"
 "      --passage-overlap N  start each passage N words early (default %d)\n"
@@ -216,17 +227,36 @@ static void report_open_failure(run_t *r, frs_status_t rc, const char *err)
         say(r, "error: %s", err ? err : frs_strerror(rc));
 }
 
-/* Take the live database's write lock (waiting up to --wait), so nobody
- * writes to it while we build its replacement. */
-static frs_status_t lock_live(run_t *r, frs_xdb_t **holder)
+/* The writer lock of the live database: Xapian's for one database, the
+ * layout's for a sharded index. */
+typedef struct {
+    frs_xdb_t *db;
+    int fd;
+} live_lock_t;
+
+static void unlock_live(live_lock_t *l)
 {
-    *holder = NULL;
+    frs_xdb_free(l->db);
+    l->db = NULL;
+    frs_shards_unlock(l->fd);
+    l->fd = -1;
+}
+
+/* Take the live database's write lock (waiting up to --wait), so nobody
+ * writes to it while we build its replacement.  Nothing to lock when it
+ * does not exist yet. */
+static frs_status_t lock_live(run_t *r, live_lock_t *l)
+{
+    l->db = NULL;
+    l->fd = -1;
     if (!frs_dbswap_exists(r->db))
         return FRS_OK;
     time_t deadline = time(NULL) + (time_t)r->wait_s;
     for (;;) {
         char *err = NULL;
-        frs_status_t rc = frs_xdb_open(r->db, 0, holder, &err);
+        frs_status_t rc = r->live.kind != FRS_SHARD_BY_NONE
+                              ? frs_shards_lock(r->db, &l->fd)
+                              : frs_xdb_open(r->db, 0, &l->db, &err);
         if (rc == FRS_ELOCKED && time(NULL) < deadline) {
             free(err);
             usleep(200 * 1000);
@@ -239,26 +269,177 @@ static frs_status_t lock_live(run_t *r, frs_xdb_t **holder)
     }
 }
 
-/* Put the finished database at fresh in place of the live one. */
-static int switch_in(run_t *r, const char *fresh, frs_xdb_t *holder)
+/* fsync a sharded index: every shard, then its own files and directory. */
+static frs_status_t sync_sharded(const char *dir, const frs_shard_scheme_t *s)
 {
-    if (frs_dbswap_sync(fresh) != FRS_OK ||
-        frs_dbswap_exchange(r->db, fresh) != FRS_OK) {
+    char **keys = NULL;
+    size_t n = 0;
+    frs_status_t rc = frs_shards_list(dir, s, &keys, &n);
+    for (size_t i = 0; rc == FRS_OK && i < n; i++) {
+        char *p = frs_shards_path(dir, keys[i]);
+        rc = p ? frs_dbswap_sync(p) : FRS_ENOMEM;
+        free(p);
+    }
+    frs_shards_free_keys(keys, n);
+    return rc == FRS_OK ? frs_dbswap_sync(dir) : rc;
+}
+
+/* Put the finished database at fresh (sharded by s, or one database) in
+ * place of the live one. */
+static int switch_in(run_t *r, const char *fresh, live_lock_t *l,
+                     const frs_shard_scheme_t *s)
+{
+    frs_status_t rc = s->kind != FRS_SHARD_BY_NONE ? sync_sharded(fresh, s)
+                                                   : frs_dbswap_sync(fresh);
+    if (rc != FRS_OK || frs_dbswap_exchange(r->db, fresh) != FRS_OK) {
         say(r, "error: cannot switch %s into place: %s", fresh,
             strerror(errno));
+        unlock_live(l);
         return EXIT_FAIL;
     }
-    frs_xdb_free(holder); /* the old database, now at fresh */
+    unlock_live(l); /* the old database, now at fresh */
     if (frs_dbswap_remove(fresh) != FRS_OK)
         say(r, "warning: the old database was left at %s: %s", fresh,
             strerror(errno));
     return EXIT_OK;
 }
 
+/* Compact one shard of a sharded index, as do_compact does a database,
+ * marking it so that it is not compacted again while unchanged.  *skipped
+ * is set when it was already. */
+static int compact_shard(run_t *r, const char *path, int *skipped)
+{
+    *skipped = 0;
+    frs_xr_t *xr = NULL;
+    char *err = NULL, *updated = NULL, *done = NULL;
+    frs_status_t rc = frs_xr_open(path, &xr, &err);
+    if (rc == FRS_OK)
+        rc = frs_xr_get_metadata(xr, FRS_META_UPDATED, &updated);
+    if (rc == FRS_OK)
+        rc = frs_xr_get_metadata(xr, FRS_META_COMPACTED, &done);
+    if (rc != FRS_OK) {
+        say(r, "error: %s: %s", path,
+            err ? err : xr ? frs_xr_errmsg(xr) : frs_strerror(rc));
+        free(err);
+        frs_xr_free(xr);
+        return exit_for(rc);
+    }
+    frs_xr_free(xr);
+    *skipped = done[0] && strcmp(done, updated) == 0;
+    free(done);
+    if (*skipped) {
+        free(updated);
+        return EXIT_OK;
+    }
+    live_lock_t l = {NULL, -1};
+    rc = frs_xdb_open(path, 0, &l.db, &err);
+    char *dst = rc == FRS_OK ? frs_dbswap_sibling(path, "compact") : NULL;
+    if (rc == FRS_OK && dst) {
+        frs_dbswap_remove(dst); /* left over by a killed run */
+        rc = frs_xdb_compact(path, dst, &err);
+    }
+    frs_xdb_t *mark = NULL;
+    if (rc == FRS_OK && dst)
+        rc = frs_xdb_open(dst, FRS_XDB_NO_SYNC, &mark, &err);
+    if (rc == FRS_OK && dst) {
+        rc = frs_xdb_set_metadata(mark, FRS_META_COMPACTED, updated);
+        if (rc == FRS_OK)
+            rc = frs_xdb_commit(mark);
+        if (rc != FRS_OK)
+            err = strdup(frs_xdb_errmsg(mark));
+        frs_xdb_free(mark);
+    }
+    free(updated);
+    int ex = EXIT_OK;
+    if (rc != FRS_OK || !dst) {
+        say(r, "error: cannot compact %s: %s", path,
+            err ? err : frs_strerror(dst ? rc : FRS_ENOMEM));
+        if (dst)
+            frs_dbswap_remove(dst);
+        unlock_live(&l);
+        ex = rc == FRS_ELOCKED ? EXIT_LOCKED : EXIT_FAIL;
+    } else {
+        const char *live = r->db;
+        r->db = path; /* switch_in replaces r->db */
+        frs_shard_scheme_t none = {FRS_SHARD_BY_NONE, 0};
+        ex = switch_in(r, dst, &l, &none);
+        r->db = live;
+    }
+    free(err);
+    free(dst);
+    return ex;
+}
+
+/* --compact on a sharded index: every shard but the newest period, which
+ * nightly runs keep writing (with hash sharding, every shard).  Each shard
+ * is switched atomically on its own; shards already compacted and unchanged
+ * since are skipped. */
+static int compact_sharded(run_t *r)
+{
+    live_lock_t l;
+    frs_status_t rc = lock_live(r, &l);
+    if (rc != FRS_OK)
+        return exit_for(rc);
+    char **keys = NULL;
+    size_t n = 0;
+    if (frs_shards_list(r->db, &r->live, &keys, &n) != FRS_OK) {
+        say(r, "error: %s: cannot list its shards", r->db);
+        unlock_live(&l);
+        return EXIT_FAIL;
+    }
+    const char *newest = NULL;
+    if (r->live.kind != FRS_SHARD_BY_HASH)
+        for (size_t i = 0; i < n; i++)
+            if (strcmp(keys[i], FRS_SHARD_UNDATED) != 0)
+                newest = keys[i]; /* keys are sorted */
+    unsigned long long before = frs_dbswap_size(r->db);
+    unsigned compacted = 0, skipped = 0;
+    int ex = EXIT_OK;
+    for (size_t i = 0; i < n && ex == EXIT_OK; i++) {
+        if (newest && strcmp(keys[i], newest) == 0)
+            continue;
+        char *p = frs_shards_path(r->db, keys[i]);
+        int sk = 0;
+        ex = p ? compact_shard(r, p, &sk) : EXIT_FAIL;
+        free(p);
+        if (ex == EXIT_OK) {
+            compacted += !sk;
+            skipped += sk;
+        }
+    }
+    /* same stub content, new file: readers that watch it reopen */
+    frs_stub_entry_t *st = NULL;
+    size_t nst = 0;
+    if (compacted > 0 && frs_stub_read(r->db, &st, &nst) == FRS_OK) {
+        char **names = calloc(nst + 1, sizeof *names);
+        size_t k = 0;
+        for (size_t i = 0; names && i < nst; i++)
+            if (strcmp(st[i].type, "auto") == 0)
+                names[k++] = st[i].where;
+        if (!names || frs_shards_write_stub(r->db, names, k) != FRS_OK)
+            say(r, "warning: cannot rewrite %s/%s", r->db, FRS_SHARDS_STUB);
+        free(names);
+    }
+    frs_stub_free(st, nst);
+    if (ex == EXIT_OK && (r->summary || r->verbose))
+        fprintf(r->summary ? stdout : stderr,
+                "compacted %s: %u shard%s (%u already compact%s%s): "
+                "%.1f MB -> %.1f MB\n", r->db, compacted,
+                compacted == 1 ? "" : "s", skipped,
+                newest ? ", newest left: " : "", newest ? newest : "",
+                before / 1e6, frs_dbswap_size(r->db) / 1e6);
+    frs_shards_free_keys(keys, n);
+    unlock_live(&l);
+    return ex;
+}
+
 static int do_compact(run_t *r)
 {
-    frs_xdb_t *holder = NULL;
-    frs_status_t rc = lock_live(r, &holder);
+    if (r->live.kind != FRS_SHARD_BY_NONE)
+        return compact_sharded(r);
+    live_lock_t l;
+    frs_status_t rc = lock_live(r, &l);
+    frs_xdb_t *holder = l.db;
     if (rc != FRS_OK)
         return exit_for(rc);
     if (!holder) {
@@ -281,7 +462,7 @@ static int do_compact(run_t *r)
         frs_xdb_free(holder);
         ex = EXIT_FAIL;
     } else {
-        ex = switch_in(r, dst, holder);
+        ex = switch_in(r, dst, &l, &r->live);
     }
     free(err);
     if (ex == EXIT_OK && (r->summary || r->verbose))
@@ -309,9 +490,10 @@ static int delete_ids_from(run_t *r)
             line[--n] = '\0';
         if (n == 0)
             continue;
-        if (frs_indexer_delete(r->ix, line, NULL) != FRS_OK) {
+        frs_status_t rc = frs_indexer_delete(r->ix, line, NULL);
+        if (rc != FRS_OK) {
             say(r, "error: %s", frs_indexer_errmsg(r->ix));
-            ex = EXIT_FAIL;
+            ex = exit_for(rc);
             break;
         }
     }
@@ -338,18 +520,27 @@ static void print_summary(run_t *r, int ex, const frs_indexer_counts_t *k)
             "warnings", (json_int_t)r->warnings,
             "passages", (json_int_t)k->passages, "seconds", secs,
             "index_bytes", (json_int_t)size);
+        if (j && r->shards > 0) {
+            json_object_set_new(j, "shards", json_integer(r->shards));
+            json_object_set_new(j, "shards_written",
+                                json_integer(r->shards_written));
+        }
         if (j) {
             json_dumpf(j, stdout, JSON_COMPACT);
             fputc('\n', stdout);
             json_decref(j);
         }
     }
+    char shards[64] = "";
+    if (r->shards > 0)
+        snprintf(shards, sizeof shards, ", shards written %u of %u",
+                 r->shards_written, r->shards);
     if (r->summary || r->verbose)
         fprintf(r->summary ? stdout : stderr,
                 "added %lu, updated %lu, unchanged %lu, deleted %lu, "
-                "rejected %lu, passages %lu, %.2f s, index %.1f MB%s\n",
+                "rejected %lu, passages %lu, %.2f s, index %.1f MB%s%s\n",
                 k->added, k->updated, k->unchanged, k->deleted, r->rejected,
-                k->passages, secs, (double)size / 1e6,
+                k->passages, secs, (double)size / 1e6, shards,
                 ex == EXIT_FAIL ? " (failed: last batch not committed)" : "");
 }
 
@@ -365,7 +556,7 @@ static int feed_inputs(run_t *r, int argc, char **argv, int first)
                 r->ix && frs_indexer_errmsg(r->ix)[0]
                     ? frs_indexer_errmsg(r->ix)
                     : frs_strerror(rc));
-            ex = EXIT_FAIL;
+            ex = exit_for(rc); /* a shard may be locked or too old */
         }
     }
     draw_progress(r, 1);
@@ -382,11 +573,13 @@ static int feed_inputs(run_t *r, int argc, char **argv, int first)
 static int index_inputs(run_t *r, int argc, char **argv, int first)
 {
     int ex = EXIT_OK;
+    frs_status_t rc;
     for (size_t i = 0; i < r->ndeletes && ex == EXIT_OK; i++) {
         int found;
-        if (frs_indexer_delete(r->ix, r->deletes[i], &found) != FRS_OK) {
+        rc = frs_indexer_delete(r->ix, r->deletes[i], &found);
+        if (rc != FRS_OK) {
             say(r, "error: %s", frs_indexer_errmsg(r->ix));
-            ex = EXIT_FAIL;
+            ex = exit_for(rc);
         } else if (!found && r->verbose) {
             say(r, "no article '%s' to delete", r->deletes[i]);
         }
@@ -399,14 +592,14 @@ static int index_inputs(run_t *r, int argc, char **argv, int first)
         if (r->unreadable) {
             say(r, "warning: an input could not be read; --prune skipped so "
                    "that its articles are kept");
-        } else if (frs_indexer_prune(r->ix) != FRS_OK) {
+        } else if ((rc = frs_indexer_prune(r->ix)) != FRS_OK) {
             say(r, "error: %s", frs_indexer_errmsg(r->ix));
-            ex = EXIT_FAIL;
+            ex = exit_for(rc);
         }
     }
-    if (ex == EXIT_OK && frs_indexer_commit(r->ix) != FRS_OK) {
+    if (ex == EXIT_OK && (rc = frs_indexer_commit(r->ix)) != FRS_OK) {
         say(r, "error: %s", frs_indexer_errmsg(r->ix));
-        ex = EXIT_FAIL;
+        ex = exit_for(rc);
     }
     if (ex == EXIT_OK && r->rejected > 0)
         ex = EXIT_REJECTS;
@@ -432,28 +625,80 @@ static int run_incremental(run_t *r, int argc, char **argv, int first)
         free(err);
         return exit_for(rc);
     }
+    frs_indexer_set_wait(r->ix, r->wait_s);
     int ex = index_inputs(r, argc, argv, first);
     frs_indexer_counts_t k = *frs_indexer_counts(r->ix);
+    frs_indexer_shards(r->ix, &r->shards, &r->shards_written);
     frs_indexer_free(r->ix); /* discards anything not committed */
     r->ix = NULL;
     print_summary(r, ex, &k);
     return ex;
 }
 
-/* --rebuild: hold the live lock, build DBDIR.rebuild on every core, merge,
- * sync, switch atomically. */
+/* --rebuild into a sharded index (scheme s): one indexer routing every
+ * article to the shards of DBDIR.rebuild, synced, then switched in. */
+static int rebuild_sharded(run_t *r, const frs_shard_scheme_t *s,
+                           const char *fresh, live_lock_t *l, int argc,
+                           char **argv, int first)
+{
+    char *err = NULL;
+    frs_indexer_counts_t k = {0};
+    frs_indexer_opts_t o = r->o;
+    o.no_sync = 1; /* synced once, before the switch */
+    o.create = 1;
+    frs_status_t rc = frs_shards_create(fresh, s, &err);
+    if (rc == FRS_OK)
+        rc = frs_indexer_open(fresh, &o, &r->ix, &err);
+    int ex = EXIT_OK;
+    if (rc != FRS_OK) {
+        say(r, "error: cannot start the build: %s",
+            err ? err : frs_strerror(rc));
+        ex = exit_for(rc);
+    } else {
+        ex = feed_inputs(r, argc, argv, first);
+        if (ex == EXIT_OK && (rc = frs_indexer_commit(r->ix)) != FRS_OK) {
+            say(r, "error: %s", frs_indexer_errmsg(r->ix));
+            ex = exit_for(rc);
+        }
+        k = *frs_indexer_counts(r->ix);
+        frs_indexer_shards(r->ix, &r->shards, &r->shards_written);
+    }
+    frs_indexer_free(r->ix);
+    r->ix = NULL;
+    free(err);
+    if (ex == EXIT_OK) {
+        ex = switch_in(r, fresh, l, s);
+        if (ex == EXIT_OK && r->rejected > 0)
+            ex = EXIT_REJECTS;
+    } else {
+        unlock_live(l);
+        frs_dbswap_remove(fresh);
+    }
+    print_summary(r, ex, &k);
+    return ex;
+}
+
+/* --rebuild: hold the live lock, build DBDIR.rebuild (on every core, merged,
+ * or sharded), sync, switch atomically. */
 static int run_rebuild(run_t *r, int argc, char **argv, int first)
 {
-    frs_xdb_t *holder = NULL;
-    frs_status_t rc = lock_live(r, &holder);
+    live_lock_t l;
+    frs_status_t rc = lock_live(r, &l);
     if (rc != FRS_OK)
         return exit_for(rc);
     char *fresh = frs_dbswap_sibling(r->db, "rebuild"), *err = NULL;
     if (!fresh) {
-        frs_xdb_free(holder);
+        unlock_live(&l);
         return EXIT_FAIL;
     }
     frs_dbswap_remove(fresh); /* left over by a killed run */
+    /* the new index is sharded as asked, or as the live one is */
+    const frs_shard_scheme_t *s = r->shard_by_text ? &r->shard_by : &r->live;
+    if (s->kind != FRS_SHARD_BY_NONE) {
+        int ex = rebuild_sharded(r, s, fresh, &l, argc, argv, first);
+        free(fresh);
+        return ex;
+    }
     frs_indexer_counts_t k = {0};
     int ex;
     rc = frs_pbuild_new(fresh, r->jobs, &r->o, &r->pb, &err);
@@ -475,16 +720,78 @@ static int run_rebuild(run_t *r, int argc, char **argv, int first)
     r->pb = NULL;
     free(err);
     if (ex == EXIT_OK) {
-        ex = switch_in(r, fresh, holder);
+        ex = switch_in(r, fresh, &l, s);
         if (ex == EXIT_OK && r->rejected > 0)
             ex = EXIT_REJECTS;
     } else {
-        frs_xdb_free(holder);
+        unlock_live(&l);
         frs_dbswap_remove(fresh);
     }
     print_summary(r, ex, &k);
     free(fresh);
     return ex;
+}
+
+/* Read DBDIR's layout into r->live and check --shard-by against it; make
+ * DBDIR a sharded index when asked to for an incremental run.  A usage
+ * problem goes to *why (malloc'd); other failures are reported and give
+ * their exit code. */
+static int check_layout(run_t *r, char **why)
+{
+    *why = NULL;
+    char *err = NULL, msg[3 * 4096 + 128];
+    frs_status_t rc = frs_shards_read(r->db, &r->live, &err);
+    if (rc != FRS_OK && rc != FRS_ENOTFOUND) {
+        fprintf(stderr, "%s: error: %s\n", prog, err ? err : frs_strerror(rc));
+        free(err);
+        return EXIT_FAIL;
+    }
+    /* DBDIR one shard of a sharded index: write through the index */
+    char path[4096], up_dir[4096];
+    snprintf(path, sizeof path, "%s", r->db);
+    size_t n = strlen(path);
+    while (n > 1 && path[n - 1] == '/')
+        path[--n] = '\0';
+    char *slash = strrchr(path, '/');
+    const char *base = slash ? slash + 1 : path;
+    snprintf(up_dir, sizeof up_dir, "%.*s",
+             slash ? (slash == path ? 1 : (int)(slash - path)) : 1,
+             slash ? path : ".");
+    frs_shard_scheme_t up;
+    if (frs_shards_read(up_dir, &up, NULL) == FRS_OK &&
+        frs_shards_valid_key(&up, base)) {
+        snprintf(msg, sizeof msg, "%s is shard '%s' of a sharded index: give "
+                 "the index directory, %s, to -d", r->db, base, up_dir);
+        *why = strdup(msg);
+        return EXIT_OK;
+    }
+    if (!r->shard_by_text || r->rebuild)
+        return EXIT_OK; /* --rebuild may change the scheme */
+    char want[32];
+    frs_shards_format(&r->shard_by, want, sizeof want);
+    if (r->live.kind != FRS_SHARD_BY_NONE) {
+        if (frs_shards_same(&r->live, &r->shard_by))
+            return EXIT_OK;
+        char have[32];
+        frs_shards_format(&r->live, have, sizeof have);
+        snprintf(msg, sizeof msg, "%s is sharded by %s, not %s; to change "
+                 "the scheme, --rebuild it with --shard-by %s", r->db, have,
+                 want, want);
+        *why = strdup(msg);
+        return EXIT_OK;
+    }
+    rc = frs_shards_create(r->db, &r->shard_by, &err);
+    if (rc == FRS_EINVAL) {
+        *why = err;
+        return EXIT_OK;
+    }
+    if (rc != FRS_OK) {
+        fprintf(stderr, "%s: error: %s\n", prog, err ? err : frs_strerror(rc));
+        free(err);
+        return EXIT_FAIL;
+    }
+    r->live = r->shard_by;
+    return EXIT_OK;
 }
 
 static unsigned long long input_bytes(int argc, char **argv, int first)
@@ -500,7 +807,7 @@ int main(int argc, char **argv)
 {
     enum { O_DELETE = 256, O_DELETE_FROM, O_PMIN, O_PMAX, O_POVER, O_BATCH,
            O_MAXBYTES, O_WAIT, O_STRICT, O_SUMMARY, O_JSON_SUMMARY, O_LOG,
-           O_PRUNE, O_REBUILD, O_COMPACT, O_JOBS, O_VERSION };
+           O_PRUNE, O_REBUILD, O_COMPACT, O_JOBS, O_VERSION, O_SHARD_BY };
     static const struct option opts[] = {
         {"db", required_argument, 0, 'd'},
         {"delete", required_argument, 0, O_DELETE},
@@ -519,6 +826,7 @@ int main(int argc, char **argv)
         {"rebuild", no_argument, 0, O_REBUILD},
         {"compact", no_argument, 0, O_COMPACT},
         {"jobs", required_argument, 0, O_JOBS},
+        {"shard-by", required_argument, 0, O_SHARD_BY},
         {"verbose", no_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'},
         {"version", no_argument, 0, O_VERSION},
@@ -556,6 +864,16 @@ int main(int argc, char **argv)
         case O_PRUNE: r.prune = 1; break;
         case O_REBUILD: r.rebuild = 1; break;
         case O_COMPACT: r.compact = 1; break;
+        case O_SHARD_BY:
+            r.shard_by_text = optarg;
+            if (frs_shards_parse(optarg, &r.shard_by) != FRS_OK) {
+                fprintf(stderr, "%s: invalid --shard-by '%s': year, month or "
+                        "hash:N (N from 1 to %d)\nTry '%s --help'.\n",
+                        prog, optarg, FRS_SHARDS_MAX_HASH, prog);
+                free(r.deletes);
+                return EXIT_USAGE;
+            }
+            break;
         case O_PMIN: case O_PMAX: case O_POVER: case O_BATCH:
         case O_MAXBYTES: case O_WAIT: case O_JOBS:
             if (!parse_uint(optarg, &v)) {
@@ -588,7 +906,7 @@ int main(int argc, char **argv)
     if (!r.db)
         why = "missing -d DBDIR";
     else if (r.compact && (ninputs || r.ndeletes || r.delete_from ||
-                           r.rebuild || r.prune))
+                           r.rebuild || r.prune || r.shard_by_text))
         why = "--compact takes no INPUT and no other action";
     else if (!r.compact && ninputs == 0 && r.ndeletes == 0 && !r.delete_from)
         why = "nothing to do: give INPUT files, --delete or --delete-from";
@@ -602,8 +920,18 @@ int main(int argc, char **argv)
     else if (r.o.passage.max_words == 0 ||
              r.o.passage.min_words > r.o.passage.max_words)
         why = "--passage-min must not exceed --passage-max, which must be > 0";
+    char *why_buf = NULL;
+    if (!why)
+        ex = check_layout(&r, &why_buf);
+    if (ex != EXIT_OK) {
+        free(r.deletes);
+        return ex;
+    }
+    if (why_buf)
+        why = why_buf;
     if (why) {
         fprintf(stderr, "%s: %s\nTry '%s --help'.\n", prog, why, prog);
+        free(why_buf);
         free(r.deletes);
         return EXIT_USAGE;
     }

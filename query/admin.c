@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT
- * admin.c: database statistics and integrity checks.
+ * admin.c: database statistics and integrity checks, for one database or a
+ * stub over several shards (local, or remote through xapian-tcpsrv): then
+ * articles are counted over every shard, and each local shard is checked
+ * by Xapian on its own (it cannot check a remote one).
  */
 #include "admin.h"
 
@@ -12,6 +15,7 @@
 #include "docdata.h"
 #include "hash.h"
 #include "schema.h"
+#include "shards.h"
 #include "xdb.h"
 
 static char *meta(frs_xr_t *xr, const char *key)
@@ -22,6 +26,75 @@ static char *meta(frs_xr_t *xr, const char *key)
         return strdup("");
     }
     return v;
+}
+
+/* What the shards of a stub say about themselves: local ones are opened
+ * one by one (remote ones only through the combined reader). */
+typedef struct {
+    size_t local, remote;
+    unsigned long long size;
+    char updated[64];  /* the latest frs.updated of a local shard */
+    int compatible;    /* every local shard has this program's versions */
+    json_t *list;      /* one object per shard, for --json */
+} shardinfo_t;
+
+static int versions_ok(const char *schema, const char *anv)
+{
+    char want_s[16], want_a[16];
+    snprintf(want_s, sizeof want_s, "%d", FRS_SCHEMA_VERSION);
+    snprintf(want_a, sizeof want_a, "%d", FRS_ANALYZER_VERSION);
+    return !strcmp(schema, want_s) && !strcmp(anv, want_a);
+}
+
+static void shard_stats(const frs_stub_entry_t *st, size_t n, shardinfo_t *si)
+{
+    memset(si, 0, sizeof *si);
+    si->compatible = 1;
+    si->list = json_array();
+    for (size_t i = 0; i < n; i++) {
+        json_t *o = json_pack("{s:s, s:s}", "type", st[i].type, "location",
+                              st[i].where);
+        if (!st[i].path) {
+            si->remote++;
+            json_array_append_new(si->list, o);
+            continue;
+        }
+        si->local++;
+        unsigned long long size = frs_dbswap_size(st[i].path);
+        si->size += size;
+        frs_xr_t *xr = NULL;
+        char *msg = NULL;
+        frs_xr_stats_t xs;
+        if (frs_xr_open(st[i].path, &xr, &msg) == FRS_OK &&
+            frs_xr_stats(xr, &xs) == FRS_OK) {
+            char *upd = meta(xr, FRS_META_UPDATED);
+            char *arts = meta(xr, FRS_META_ARTICLES);
+            char *schema = meta(xr, FRS_META_SCHEMA);
+            char *anv = meta(xr, FRS_META_ANALYZER);
+            if (strcmp(upd, si->updated) > 0)
+                snprintf(si->updated, sizeof si->updated, "%s", upd);
+            if (xs.doccount > 0 && !versions_ok(schema, anv))
+                si->compatible = 0;
+            json_t *d = json_pack(
+                "{s:I, s:I, s:I, s:s}", "articles",
+                (json_int_t)(arts[0] ? strtoll(arts, NULL, 10) : 0),
+                "passages", (json_int_t)xs.doccount, "size_bytes",
+                (json_int_t)size, "last_update", upd);
+            if (o && d)
+                json_object_update(o, d);
+            json_decref(d);
+            free(upd);
+            free(arts);
+            free(schema);
+            free(anv);
+        } else if (o) {
+            json_object_set_new(o, "error", json_string(
+                msg ? msg : xr ? frs_xr_errmsg(xr) : "cannot open"));
+        }
+        free(msg);
+        frs_xr_free(xr);
+        json_array_append_new(si->list, o);
+    }
 }
 
 int frs_admin_stats(const char *path, int json, FILE *out, FILE *err)
@@ -48,10 +121,41 @@ int frs_admin_stats(const char *path, int json, FILE *out, FILE *err)
     char *settings = meta(xr, FRS_META_SETTINGS), *updated = meta(xr, FRS_META_UPDATED);
     char *articles = meta(xr, FRS_META_ARTICLES);
     unsigned long long size = frs_dbswap_size(path);
-    char want_s[16], want_a[16];
-    snprintf(want_s, sizeof want_s, "%d", FRS_SCHEMA_VERSION);
-    snprintf(want_a, sizeof want_a, "%d", FRS_ANALYZER_VERSION);
-    int compatible = !strcmp(schema, want_s) && !strcmp(anv, want_a);
+    int compatible = versions_ok(schema, anv);
+    /* a stub: the metadata above is its first shard's; count articles (one
+     * A term each, each in one shard) and look at every local shard */
+    frs_stub_entry_t *stub = NULL;
+    size_t nstub = 0;
+    shardinfo_t si = {0};
+    unsigned long long nart = 0;
+    if (frs_stub_read(path, &stub, &nstub) == FRS_OK) {
+        shard_stats(stub, nstub, &si);
+        if (frs_xr_count_terms(xr, FRS_PFX_ARTICLE, &nart) != FRS_OK) {
+            fprintf(err, "query: %s: %s\n", path, frs_xr_errmsg(xr));
+            rc = FRS_EXAPIAN;
+        }
+        free(articles);
+        articles = malloc(32);
+        if (articles)
+            snprintf(articles, 32, "%llu", nart);
+        if (si.updated[0]) {
+            free(updated);
+            updated = strdup(si.updated);
+        }
+        size = si.size; /* local shards only: remote ones are elsewhere */
+        compatible = compatible && si.compatible;
+    }
+    if (rc != FRS_OK || !articles || !updated) {
+        free(schema);
+        free(anv);
+        free(settings);
+        free(updated);
+        free(articles);
+        frs_stub_free(stub, nstub);
+        json_decref(si.list);
+        frs_xr_free(xr);
+        return 4;
+    }
     if (json) {
         json_t *j = json_pack("{s:s, s:I, s:I, s:I, s:I, s:f, s:s, s:s, s:s, s:s, s:b}",
             "database", path,
@@ -62,6 +166,12 @@ int frs_admin_stats(const char *path, int json, FILE *out, FILE *err)
             "average_passage_length", st.avlength,
             "last_update", updated, "schema", schema, "analyzer", anv,
             "settings", settings, "compatible", compatible);
+        if (j && stub) {
+            json_object_set_new(j, "shards", json_integer((json_int_t)nstub));
+            json_object_set_new(j, "remote_shards",
+                                json_integer((json_int_t)si.remote));
+            json_object_set(j, "shard_list", si.list);
+        }
         if (j) {
             json_dumpf(j, out, JSON_INDENT(2));
             fputc('\n', out);
@@ -69,11 +179,15 @@ int frs_admin_stats(const char *path, int json, FILE *out, FILE *err)
         }
     } else {
         fprintf(out, "database        %s\n", path);
+        if (stub)
+            fprintf(out, "shards          %zu (%zu local, %zu remote)\n", nstub,
+                    si.local, si.remote);
         fprintf(out, "articles        %s\n", articles[0] ? articles : "?");
         fprintf(out, "passages        %llu (average length %.1f terms)\n",
                 st.doccount, st.avlength);
         fprintf(out, "distinct terms  %llu\n", terms);
-        fprintf(out, "size on disk    %.1f MB\n", (double)size / 1e6);
+        fprintf(out, "size on disk    %.1f MB%s\n", (double)size / 1e6,
+                stub && si.remote ? " (local shards)" : "");
         fprintf(out, "last update     %s\n", updated[0] ? updated : "never");
         fprintf(out, "schema          %s, analyzer %s%s\n",
                 schema[0] ? schema : "none", anv[0] ? anv : "none",
@@ -85,6 +199,8 @@ int frs_admin_stats(const char *path, int json, FILE *out, FILE *err)
     free(settings);
     free(updated);
     free(articles);
+    frs_stub_free(stub, nstub);
+    json_decref(si.list);
     frs_xr_free(xr);
     return compatible ? 0 : 3;
 }
@@ -143,8 +259,9 @@ static int by_id(const void *a, const void *b)
     return c ? c : (x->n > y->n) - (x->n < y->n);
 }
 
-int frs_admin_check(const char *path, int json, int verbose, FILE *out,
-                    FILE *err)
+/* Xapian's consistency check of the database at path; 0 when sound, else
+ * the exit status after reporting the damage. */
+static int xapian_check(const char *path, int verbose, FILE *err)
 {
     unsigned long long nerr = 0;
     char *report = NULL;
@@ -165,6 +282,40 @@ int frs_admin_check(const char *path, int json, int verbose, FILE *out,
     if (verbose && report)
         fputs(report, err);
     free(report);
+    return 0;
+}
+
+int frs_admin_check(const char *path, int json, int verbose, FILE *out,
+                    FILE *err)
+{
+    /* a stub: Xapian checks each local shard; a remote one cannot be (the
+     * remote protocol has no check), its articles are still scanned below */
+    frs_stub_entry_t *stub = NULL;
+    size_t nstub = 0, nremote = 0;
+    frs_status_t rc = frs_stub_read(path, &stub, &nstub);
+    if (rc == FRS_OK) {
+        for (size_t i = 0; i < nstub; i++) {
+            if (stub[i].path) {
+                int ex = xapian_check(stub[i].path, verbose, err);
+                if (ex != 0) {
+                    frs_stub_free(stub, nstub);
+                    return ex;
+                }
+            } else {
+                nremote++;
+                fprintf(err, "query: note: %s shard %s: Xapian's consistency "
+                        "check cannot run remotely; only its articles are "
+                        "checked\n", stub[i].type, stub[i].where);
+            }
+        }
+        frs_stub_free(stub, nstub);
+    } else if (rc == FRS_ENOMEM) {
+        return 4;
+    } else {
+        int ex = xapian_check(path, verbose, err);
+        if (ex != 0)
+            return ex;
+    }
     frs_xr_t *xr = NULL;
     char *msg = NULL;
     rc = frs_xr_open(path, &xr, &msg);
@@ -214,6 +365,11 @@ int frs_admin_check(const char *path, int json, int verbose, FILE *out,
             "incomplete_articles", (json_int_t)incomplete,
             "undecodable_passages", (json_int_t)s.undecodable,
             "fingerprint", fp);
+        if (j && nstub > 0) {
+            json_object_set_new(j, "shards", json_integer((json_int_t)nstub));
+            json_object_set_new(j, "remote_shards_not_checked_by_xapian",
+                                json_integer((json_int_t)nremote));
+        }
         if (j) {
             json_dumpf(j, out, JSON_COMPACT);
             fputc('\n', out);

@@ -155,6 +155,7 @@ static int run_batch(frs_searcher_t *s, const frs_search_params_t *p, int json)
             frs_output_batch_json(stdout, qid, r);
         else if (r)
             frs_output_trec(stdout, qid, r, p->articles);
+        fflush(stdout); /* one answer per line, as soon as it is known */
         frs_results_free(r);
     }
     free(line);

@@ -399,6 +399,12 @@ frs_status_t frs_api_search(frs_searcher_t *s,
     json_t *j = frs_results_json(s, req->q, &p, r, &o);
     json_t *sj = suggestion ? json_string(suggestion) : NULL;
     json_object_set_new(j, "suggestion", sj ? sj : json_null());
+    /* Xapian has no spelling data over the remote backend: say so rather
+     * than fail or stay silent (docs/scaling.md) */
+    if (!suggestion && frs_xr_has_remote(frs_searcher_reader(s)))
+        json_object_set_new(j, "suggestion_note",
+                            json_string("spelling suggestions are not "
+                                        "available over remote shards"));
     free(suggestion);
     json_t *facets = json_object();
     if (req->facet_months) {

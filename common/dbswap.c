@@ -13,16 +13,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-char *frs_dbswap_sibling(const char *live, const char *tag)
+char *frs_dbswap_join(const char *dir, char sep, const char *name)
 {
-    size_t n = strlen(live);
-    while (n > 1 && live[n - 1] == '/')
+    size_t n = strlen(dir);
+    while (n > 1 && dir[n - 1] == '/')
         n--;
-    size_t m = n + strlen(tag) + 2;
+    size_t m = n + strlen(name) + 2;
     char *p = malloc(m);
     if (p)
-        snprintf(p, m, "%.*s.%s", (int)n, live, tag);
+        snprintf(p, m, "%.*s%c%s", (int)n, dir, sep, name);
     return p;
+}
+
+char *frs_dbswap_sibling(const char *live, const char *tag)
+{
+    return frs_dbswap_join(live, '.', tag);
 }
 
 int frs_dbswap_exists(const char *path)

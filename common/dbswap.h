@@ -13,6 +13,10 @@
 
 #include "frs.h"
 
+/* "<dir><sep><name>" with dir's trailing slashes dropped, malloc'd; NULL
+ * when out of memory. */
+char *frs_dbswap_join(const char *dir, char sep, const char *name);
+
 /* "<live>.<tag>", malloc'd; NULL when out of memory. */
 char *frs_dbswap_sibling(const char *live, const char *tag);
 

@@ -4,6 +4,7 @@
  * Plain POSIX file handling; no Xapian here.
  */
 #include "shards.h"
+#include "dbswap.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -146,14 +147,7 @@ int frs_shards_valid_key(const frs_shard_scheme_t *s, const char *name)
 
 char *frs_shards_path(const char *dir, const char *name)
 {
-    size_t n = strlen(dir);
-    while (n > 1 && dir[n - 1] == '/')
-        n--;
-    size_t m = n + strlen(name) + 2;
-    char *p = malloc(m);
-    if (p)
-        snprintf(p, m, "%.*s/%s", (int)n, dir, name);
-    return p;
+    return frs_dbswap_join(dir, '/', name);
 }
 
 frs_status_t frs_shards_read(const char *dir, frs_shard_scheme_t *out,

@@ -224,12 +224,12 @@ def make_queries(passages, n, seed, out):
 
 # ------------------------------------------------------------------ frs
 
-def frs_index(args, corpus, db):
+def frs_index(args, corpus, db, extra=None):
     shutil.rmtree(db, ignore_errors=True)
+    opts = shlex.split(args.indexer_args) if extra is None else extra
     with tempfile.TemporaryFile("w+") as out:
         wall, rss, rc, err = timed([args.indexer, "-d", db, "--summary"] +
-                                   shlex.split(args.indexer_args) + [corpus],
-                                   stdout=out)
+                                   opts + [corpus], stdout=out)
         out.seek(0)
         summary = (out.read() + err).strip()
     if rc not in (0, 1):
@@ -601,6 +601,9 @@ METRICS = [
     # key, label, unit, better ("hi"/"lo")
     ("index_s", "indexing wall time (s)", "", "lo"),
     ("mb_s", "indexing MB/s (raw text)", "", "hi"),
+    ("index_1job_s", "indexing wall time on 1 core, --jobs 1 (s)", "", "lo"),
+    ("speedup", "speed-up of all cores over 1 (wall time ratio)", "×",
+     "hi"),
     ("index_cpu_s", "indexing CPU time, user + sys (s)", "", "lo"),
     ("mb_cpu_s", "indexing MB per CPU-second", "", "hi"),
     ("art_s", "indexing articles/s", "", "hi"),
@@ -641,7 +644,8 @@ def table(res, engines):
         lines.append("|" + "---|" * len(head))
         for key, label, unit, better in METRICS:
             f = res["frs"].get(key)
-            if f is None or key in ("index_s", "index_cpu_s") or \
+            if f is None or key in ("index_s", "index_cpu_s",
+                                    "index_1job_s", "speedup") or \
                     key.startswith("http"):
                 continue
             row = []
@@ -667,6 +671,9 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--runs", type=int, default=3,
                     help="runs of each measurement (medians are reported)")
+    ap.add_argument("--index-runs", type=int,
+                    help="indexing runs (default: --runs); a large corpus "
+                    "may afford fewer indexing runs than query runs")
     ap.add_argument("--queries", type=int, default=500)
     ap.add_argument("--cold-runs", type=int, default=10,
                     help="hyperfine runs per cold-query word (5 words)")
@@ -678,9 +685,12 @@ def main():
                     help="measure frs over HTTP: GET this URL, {q} replaced "
                     "by the URL-encoded query (the server must be running "
                     "on the frs index the harness printed)")
-    ap.add_argument("--indexer-args", default="",
-                    help="extra options for frs's indexer, e.g. "
-                    "'--rebuild --jobs 2'")
+    ap.add_argument("--indexer-args", default="--rebuild",
+                    help="options for frs's indexer (default: --rebuild, "
+                    "the bulk build on every core)")
+    ap.add_argument("--no-jobs1", dest="jobs1", action="store_false",
+                    help="do not also time frs's build on one core "
+                    "(--rebuild --jobs 1) in each indexing run")
     ap.add_argument("--no-http", action="store_true",
                     help="do not start `query --serve` for the HTTP rows")
     ap.add_argument("--keep", action="store_true",
@@ -690,6 +700,8 @@ def main():
         args.articles = 10000
     args.indexer = os.path.join(args.bin, "indexer")
     args.query = os.path.join(args.bin, "query")
+    if not args.index_runs:
+        args.index_runs = args.runs
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     for e in engines:
         if e not in ENGINES:
@@ -729,13 +741,20 @@ def main():
     port = free_port()
     # Indexing: runs interleaved (frs, baselines, frs, baselines...) so a
     # change of load on the shared machine hits every engine alike.
-    for run in range(args.runs):
-        log("indexing run %d/%d: frs" % (run + 1, args.runs))
+    for run in range(args.index_runs):
+        log("indexing run %d/%d: frs" % (run + 1, args.index_runs))
         r = frs_index(args, corpus, dbs["frs"])
         idx["frs"].append(r)
         log("  frs: %.1f s (CPU %.1f s), %d passages, peak RSS %.0f MB" % (
             r["seconds"], r["cpu"] or 0, r["passages"] or 0,
             (r["rss"] or 0) / 1e6))
+        if args.jobs1:
+            r1 = frs_index(args, corpus, dbs["frs"] + ".1job",
+                           ["--rebuild", "--jobs", "1"])
+            idx["frs"][-1]["seconds_1job"] = r1["seconds"]
+            shutil.rmtree(dbs["frs"] + ".1job", ignore_errors=True)
+            log("  frs --jobs 1: %.1f s (CPU %.1f s)" % (r1["seconds"],
+                                                       r1["cpu"] or 0))
         if run == 0:
             npass = dump_passages(dbs["frs"], passages)
             log("  %d passages dumped for the baselines" % npass)
@@ -744,7 +763,7 @@ def main():
                 write_tsv(passages, tsv)
                 sconf, sdata = sphinx_conf(run_dir, tsv, port)
         for e in engines[1:]:
-            log("indexing run %d/%d: %s" % (run + 1, args.runs, e))
+            log("indexing run %d/%d: %s" % (run + 1, args.index_runs, e))
             if e == "sphinx":
                 shutil.rmtree(sdata, ignore_errors=True)
                 os.makedirs(sdata)
@@ -773,6 +792,10 @@ def main():
         res[e]["art_s"] = cs["articles"] / secs
         res[e]["rss_mb"] = median(r["rss"] for r in idx[e]) / 1e6
         res[e]["index_runs_s"] = [r["seconds"] for r in idx[e]]
+        one = [r["seconds_1job"] for r in idx[e] if "seconds_1job" in r]
+        if one:
+            res[e]["index_1job_s"] = median(one)
+            res[e]["speedup"] = median(one) / secs
         cpu = median(r.get("cpu") for r in idx[e])
         if cpu:
             res[e]["index_cpu_s"] = cpu
@@ -907,7 +930,8 @@ def main():
         "indexer_args": args.indexer_args,
         "corpus": dict(cs, path=corpus, name=name,
                        passages=idx["frs"][0]["passages"]),
-        "runs": args.runs, "queries": args.queries, "engines": engines,
+        "runs": args.runs, "index_runs": args.index_runs,
+        "queries": args.queries, "engines": engines,
         "load_before": load0, "load_after": load1,
         "machine": machine(), "results": res, "binaries": bins0,
         "frs_summary": idx["frs"][-1]["summary"],
@@ -918,11 +942,12 @@ def main():
         json.dump(out, f, indent=1)
     print()
     print("Corpus %s: %d articles, %d passages, %.1f MB raw text (title + "
-          "body), %.1f MB JSONL; %d runs each, medians; %d queries of 1-4 "
-          "words, top 10; load average %.1f before, %.1f after." % (
+          "body), %.1f MB JSONL; %d indexing and %d query runs each, "
+          "medians; %d queries of 1-4 words, top 10; load average %.1f "
+          "before, %.1f after." % (
               name, cs["articles"], out["corpus"]["passages"] or 0, raw_mb,
-              cs["file_bytes"] / 1e6, args.runs, args.queries, load0[0],
-              load1[0]))
+              cs["file_bytes"] / 1e6, args.index_runs, args.runs,
+              args.queries, load0[0], load1[0]))
     print()
     print(table(res, engines))
     print()

@@ -127,6 +127,13 @@ int frs_strset_has(const frs_strset_t *s, const char *str, size_t len)
            NULL;
 }
 
+unsigned frs_strset_get(const frs_strset_t *s, const char *str, size_t len)
+{
+    const slot_t *e =
+        find(s, str, len, frs_hash_update(FRS_HASH_INIT, str, len));
+    return e->s ? e->count : 0;
+}
+
 size_t frs_strset_count(const frs_strset_t *s)
 {
     return s->n;

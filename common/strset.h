@@ -18,6 +18,8 @@ void frs_strset_free(frs_strset_t *s);
 /* Add s[0..len); FRS_OK (also when already present) or FRS_ENOMEM. */
 frs_status_t frs_strset_add(frs_strset_t *s, const char *str, size_t len);
 int frs_strset_has(const frs_strset_t *s, const char *str, size_t len);
+/* The count of s[0..len), or 0 when it is missing. */
+unsigned frs_strset_get(const frs_strset_t *s, const char *str, size_t len);
 size_t frs_strset_count(const frs_strset_t *s);
 /* Add s[0..len) if missing and add inc to its count.  FRS_OK or
  * FRS_ENOMEM. */

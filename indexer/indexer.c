@@ -28,7 +28,7 @@ typedef struct {
     char *path;
     frs_xdb_t *db;        /* writer, opened when something changes here */
     frs_xr_t *xr;         /* reader for look-ups while no writer is open */
-    frs_strset_t *words;  /* body words of this batch, for spelling */
+    frs_strset_t *words;  /* body words not yet in the spelling table */
     long long articles;   /* articles in this database */
     int exists;           /* a database is there (else created on demand) */
     int listed;           /* named in the stub file */
@@ -550,11 +550,13 @@ static frs_status_t add_passage(frs_indexer_t *ix, shard_t *s,
         frs_buf_reset(tmp);
         frs_buf_printf(tmp, "%s%s#%u", FRS_PFX_PASSAGE, a->id, n);
         rc = tmp->rc;
-        /* the unique passage term is in the document (docs/format.md) */
+        /* the unique passage term is in the document (docs/format.md);
+         * the article's old passages were deleted (frs_indexer_add), so
+         * this is an add, which costs less than a replace */
         if (rc == FRS_OK)
             rc = frs_xdoc_add_term(doc, tmp->data, tmp->len, 0);
         if (rc == FRS_OK) {
-            rc = frs_xdb_replace(s->db, tmp->data, doc);
+            rc = frs_xdb_replace(s->db, NULL, doc);
             if (rc != FRS_OK)
                 rc = fail(ix, s, rc, "cannot store a passage");
         }
@@ -577,10 +579,12 @@ static void article_hash(const frs_indexer_t *ix, const frs_article_t *a,
     frs_hash_hex(h, out);
 }
 
+static frs_status_t commit_all(frs_indexer_t *ix, int final);
+
 static frs_status_t maybe_commit(frs_indexer_t *ix)
 {
     if (++ix->pending >= ix->o.batch_articles)
-        return frs_indexer_commit(ix);
+        return commit_all(ix, 0);
     return FRS_OK;
 }
 
@@ -717,7 +721,7 @@ static frs_status_t find_elsewhere(frs_indexer_t *ix, size_t t,
     return FRS_OK;
 }
 
-static frs_status_t commit_shard(frs_indexer_t *ix, shard_t *s);
+static frs_status_t commit_shard(frs_indexer_t *ix, shard_t *s, int final);
 
 /* Delete the article whose A term is term from shard s.  *ndel (may be
  * NULL) gets the number of passages deleted. */
@@ -830,7 +834,7 @@ frs_status_t frs_indexer_add(frs_indexer_t *ix, const frs_article_t *a)
             f->articles--;
             f->moved_out = 1;
             if (ix->o.batch_articles != (unsigned)-1)
-                rc = commit_shard(ix, f);
+                rc = commit_shard(ix, f, 0);
         }
     }
     s = &ix->sh[t];
@@ -918,18 +922,29 @@ static int add_spelling(void *ctx, const char *w, size_t len, unsigned count)
     return sp->rc != FRS_OK;
 }
 
-/* Commit shard s's transaction, with its spelling data and metadata. */
-static frs_status_t commit_shard(frs_indexer_t *ix, shard_t *s)
+/* Commit shard s's transaction, with its metadata and its spelling data
+ * (a bulk build keeps gathering that until the final commit). */
+static frs_status_t commit_shard(frs_indexer_t *ix, shard_t *s, int final)
 {
-    if (!s->in_txn)
-        return FRS_OK;
-    /* spelling data of the batch: each distinct word once, with its count
-     * (entries are not removed when articles are: Xapian keeps them) */
-    spell_t sp = {s, FRS_OK};
-    frs_strset_each(s->words, add_spelling, &sp);
-    frs_strset_clear(s->words);
-    if (sp.rc != FRS_OK)
-        return fail(ix, s, sp.rc, "cannot store spelling data");
+    if (!s->in_txn) {
+        /* a bulk build's spelling data waiting for the final commit */
+        if (!final || frs_strset_count(s->words) == 0)
+            return FRS_OK;
+        frs_status_t rc = begin_if_needed(ix, s);
+        if (rc != FRS_OK)
+            return rc;
+    }
+    /* spelling data: each distinct word once, with its count (entries are
+     * not removed when articles are: Xapian keeps them).  Each word costs
+     * a look-up in the spelling table, so a bulk build writes them once. */
+    if (!ix->o.bulk || final ||
+        frs_strset_count(s->words) >= FRS_INDEXER_SPELL_MAX) {
+        spell_t sp = {s, FRS_OK};
+        frs_strset_each(s->words, add_spelling, &sp);
+        frs_strset_clear(s->words);
+        if (sp.rc != FRS_OK)
+            return fail(ix, s, sp.rc, "cannot store spelling data");
+    }
     char buf[64];
     time_t now = time(NULL);
     struct tm tm;
@@ -960,12 +975,17 @@ static frs_status_t commit_shard(frs_indexer_t *ix, shard_t *s)
 
 frs_status_t frs_indexer_commit(frs_indexer_t *ix)
 {
+    return commit_all(ix, 1);
+}
+
+static frs_status_t commit_all(frs_indexer_t *ix, int final)
+{
     /* shards that articles moved out of first (see frs_indexer_add) */
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = 0; i < ix->nsh; i++) {
             if (ix->sh[i].moved_out != (pass == 0))
                 continue;
-            frs_status_t rc = commit_shard(ix, &ix->sh[i]);
+            frs_status_t rc = commit_shard(ix, &ix->sh[i], final);
             if (rc != FRS_OK)
                 return rc;
         }

@@ -27,9 +27,18 @@ typedef struct {
     int no_sync;             /* no fsync until the final commit */
     int wait_lock;           /* wait for another writer instead of failing */
     int create;              /* create the database if missing */
+    int bulk;                /* a fresh database built aside (--rebuild):
+                                spelling data is gathered over the run and
+                                written by frs_indexer_commit() only (or
+                                when FRS_INDEXER_SPELL_MAX words wait) */
 } frs_indexer_opts_t;
 
+/* Commit batches, chosen by measurement (docs/nightly.md,
+ * docs/performance.md): a live database is fsynced at every commit; a bulk
+ * build is not, and smaller batches keep Xapian's buffers small. */
 #define FRS_INDEXER_BATCH 500
+#define FRS_INDEXER_BULK_BATCH 100
+#define FRS_INDEXER_SPELL_MAX (1u << 20)
 
 typedef struct {
     unsigned long added, updated, unchanged, deleted, passages;
@@ -61,7 +70,8 @@ frs_status_t frs_indexer_mark_seen(frs_indexer_t *ix, const char *id);
  * marked seen during this run. */
 frs_status_t frs_indexer_prune(frs_indexer_t *ix);
 
-/* Commit everything pending, with the metadata. */
+/* Commit everything pending, with the metadata and the spelling data.
+ * (The indexer also commits by itself every batch_articles articles.) */
 frs_status_t frs_indexer_commit(frs_indexer_t *ix);
 
 /* Sharded index: wait up to seconds for a shard's lock when opening it

@@ -87,7 +87,8 @@ static void usage(FILE *out)
 "      --passage-min N      merge paragraphs shorter than N words (default %d)\n"
 "      --passage-max N      split passages longer than N words (default %d)\n"
 "      --passage-overlap N  start each passage N words early (default %d)\n"
-"      --batch N            commit every N changed articles (default %d)\n"
+"      --batch N            commit every N changed articles (default %d,\n"
+"                           %d with --rebuild, which commits without fsync)\n"
 "      --max-article-bytes N  reject larger articles (default %u)\n"
 "      --strict             any rejected input is a failure; commit nothing\n"
 "      --wait SECONDS       wait this long for another indexer (default 0)\n"
@@ -102,7 +103,7 @@ static void usage(FILE *out)
 "3 incompatible database schema; 4 failure (the last committed index is\n"
 "intact); 5 the database is locked by another indexer.\n",
             prog, prog, FRS_PASSAGE_MIN_WORDS, FRS_PASSAGE_MAX_WORDS,
-            FRS_PASSAGE_OVERLAP_WORDS, FRS_INDEXER_BATCH,
+            FRS_PASSAGE_OVERLAP_WORDS, FRS_INDEXER_BATCH, FRS_INDEXER_BULK_BATCH,
             FRS_INGEST_MAX_ARTICLE_BYTES);
 }
 
@@ -646,6 +647,7 @@ static int rebuild_sharded(run_t *r, const frs_shard_scheme_t *s,
     frs_indexer_opts_t o = r->o;
     o.no_sync = 1; /* synced once, before the switch */
     o.create = 1;
+    o.bulk = 1;
     frs_status_t rc = frs_shards_create(fresh, s, &err);
     if (rc == FRS_OK)
         rc = frs_indexer_open(fresh, &o, &r->ix, &err);
@@ -836,7 +838,7 @@ int main(int argc, char **argv)
     r.o.passage.min_words = FRS_PASSAGE_MIN_WORDS;
     r.o.passage.max_words = FRS_PASSAGE_MAX_WORDS;
     r.o.passage.overlap_words = FRS_PASSAGE_OVERLAP_WORDS;
-    r.o.batch_articles = FRS_INDEXER_BATCH;
+    r.o.batch_articles = 0; /* the default of the kind of run */
     r.o.create = 1;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     r.jobs = ncpu > 0 ? (unsigned)(ncpu < 64 ? ncpu : 64) : 1;
@@ -950,6 +952,9 @@ int main(int argc, char **argv)
     }
     if (r.strict)
         r.o.batch_articles = (unsigned)-1; /* one transaction for the run */
+    else if (r.o.batch_articles == 0)
+        r.o.batch_articles =
+            r.rebuild ? FRS_INDEXER_BULK_BATCH : FRS_INDEXER_BATCH;
     r.progress = isatty(STDERR_FILENO) && !r.log_path;
     r.total_bytes = input_bytes(argc, argv, optind);
     r.in.article = on_article;

@@ -12,8 +12,8 @@
 
 #include "dbswap.h"
 #include "analyzer.h"
-#include "hash.h"
 #include "schema.h"
+#include "strset.h"
 #include "xdb.h"
 
 #define QUEUE_CAP 64
@@ -42,6 +42,7 @@ typedef struct {
 struct frs_pbuild {
     char *dst;
     unsigned jobs;
+    frs_strset_t *route; /* article id -> its worker + 1 */
     frs_indexer_opts_t o;
     worker_t *w;
 };
@@ -144,6 +145,7 @@ void frs_pbuild_free(frs_pbuild_t *pb)
     }
     free(pb->w);
     free(pb->dst);
+    frs_strset_free(pb->route);
     free(pb);
 }
 
@@ -160,9 +162,10 @@ frs_status_t frs_pbuild_new(const char *dst, unsigned jobs,
         return FRS_ENOMEM;
     pb->w = calloc(jobs, sizeof *pb->w);
     pb->dst = strdup(dst);
-    if (!pb->w || !pb->dst) {
+    if (!pb->w || !pb->dst || frs_strset_new(&pb->route) != FRS_OK) {
         free(pb->w);
         free(pb->dst);
+        frs_strset_free(pb->route);
         free(pb);
         return FRS_ENOMEM;
     }
@@ -171,6 +174,7 @@ frs_status_t frs_pbuild_new(const char *dst, unsigned jobs,
     frs_indexer_opts_t wo = *o;
     wo.create = 1;
     wo.no_sync = 1; /* the merged database is synced before the switch */
+    wo.bulk = 1;
     wo.wait_lock = 0;
     frs_status_t rc = FRS_OK;
     for (unsigned k = 0; k < jobs; k++) {
@@ -206,10 +210,36 @@ frs_status_t frs_pbuild_new(const char *dst, unsigned jobs,
     return FRS_OK;
 }
 
+/* The worker for article id: the one that had it already (a later copy in
+ * the inputs must replace it in the same part), else the least busy one,
+ * so that no worker waits while another's queue is full. */
+static frs_status_t route(frs_pbuild_t *pb, const char *id, worker_t **out)
+{
+    size_t len = strlen(id);
+    unsigned k = frs_strset_get(pb->route, id, len);
+    if (k == 0) {
+        size_t least = (size_t)-1;
+        for (unsigned j = 0; j < pb->jobs; j++) {
+            worker_t *w = &pb->w[j];
+            pthread_mutex_lock(&w->mu);
+            if (w->n < least) {
+                least = w->n;
+                k = j + 1;
+            }
+            pthread_mutex_unlock(&w->mu);
+        }
+        if (frs_strset_incr(pb->route, id, len, k) != FRS_OK)
+            return FRS_ENOMEM;
+    }
+    *out = &pb->w[k - 1];
+    return FRS_OK;
+}
+
 frs_status_t frs_pbuild_add(frs_pbuild_t *pb, const frs_article_t *a)
 {
-    uint64_t h = frs_hash_update(FRS_HASH_INIT, a->id, strlen(a->id));
-    worker_t *w = &pb->w[h % pb->jobs];
+    worker_t *w = NULL;
+    if (route(pb, a->id, &w) != FRS_OK)
+        return FRS_ENOMEM;
     item_t it = {strdup(a->id), dup_or_null(a->title), dup_or_null(a->url),
                  dup_or_null(a->date), malloc(a->body_len + 1),
                  strdup(a->source), a->body_len, a->line};

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT
  * parallel.h: building a new database on every core.  Articles are handed
- * to N worker threads by a hash of their id (so repeated ids meet in one
- * worker, in input order); each worker has its own analyzer and writes its
+ * to N worker threads, each new id to the least busy worker and a repeated
+ * id to the worker that had it (so its copies meet there, in input order);
+ * each worker has its own analyzer and writes its
  * own part database (Xapian's write path, not French analysis, is the cost,
  * and separate databases share no lock); at the end the parts are merged by
  * Xapian compaction into one compact database.

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT
  * test_indexer.c: incremental indexing on a real on-disk database: added,
- * unchanged, updated, deleted, pruned, and uncommitted work discarded.
+ * unchanged, updated, deleted, pruned, and uncommitted work discarded; a
+ * bulk build's spelling data written at its final commit.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -33,14 +34,19 @@ static int teardown(void **state)
     return frs_dbswap_remove(dir) == FRS_OK ? 0 : -1;
 }
 
-static frs_indexer_t *open_ix(void)
+static frs_indexer_t *open_ix_with(unsigned batch, int bulk)
 {
-    frs_indexer_opts_t o = {{5, 40, 0}, 100, 0, 0, 1};
+    frs_indexer_opts_t o = {{5, 40, 0}, batch, 0, 0, 1, bulk};
     frs_indexer_t *ix = NULL;
     char *err = NULL;
     if (frs_indexer_open(db, &o, &ix, &err) != FRS_OK)
         fail_msg("open: %s", err);
     return ix;
+}
+
+static frs_indexer_t *open_ix(void)
+{
+    return open_ix_with(100, 0);
 }
 
 static void add(frs_indexer_t *ix, const char *id, const char *body)
@@ -128,12 +134,56 @@ static void test_indexer_free_discards_uncommitted(void **state)
     assert_int_equal(passages(), 1);
 }
 
+/* The correction offered for word by the committed database, or NULL. */
+static char *correction(const char *word)
+{
+    frs_xr_t *r;
+    char *err, *out = NULL;
+    assert_int_equal(frs_xr_open(db, &r, &err), FRS_OK);
+    assert_int_equal(frs_xr_spelling(r, word, strlen(word), 2, &out), FRS_OK);
+    frs_xr_free(r);
+    return out;
+}
+
+/* Bulk mode commits every batch, but writes the spelling data once, at the
+ * final commit; a live database gets it with every batch. */
+static void test_indexer_bulk_spelling_at_final_commit(void **state)
+{
+    (void)state;
+    for (int bulk = 0; bulk <= 1; bulk++) {
+        frs_indexer_t *ix = open_ix_with(1, bulk);
+        add(ix, "a", "La gendarmerie enquête.");
+        add(ix, "b", "Le parlement vote.");
+        assert_int_equal(passages(), 2); /* batches of 1: committed */
+        char *c = correction("gendarmrie");
+        if (bulk) {
+            assert_null(c);
+        } else {
+            assert_non_null(c);
+            assert_string_equal(c, "gendarmerie");
+        }
+        free(c);
+        assert_int_equal(frs_indexer_commit(ix), FRS_OK);
+        frs_indexer_free(ix);
+        c = correction("parlemant");
+        assert_non_null(c);
+        assert_string_equal(c, "parlement");
+        free(c);
+        c = correction("gendarmrie");
+        assert_non_null(c);
+        assert_string_equal(c, "gendarmerie");
+        free(c);
+        assert_int_equal(frs_dbswap_remove(db), FRS_OK);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_indexer_incremental_counts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_indexer_prune_keeps_seen, setup, teardown),
         cmocka_unit_test_setup_teardown(test_indexer_free_discards_uncommitted, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_indexer_bulk_spelling_at_final_commit, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -33,7 +33,7 @@ static int setup(void **state)
     if (!mkdtemp(dir))
         return -1;
     strcat(dir, "/db");
-    frs_indexer_opts_t o = {{5, 40, 0}, 100, 0, 0, 1};
+    frs_indexer_opts_t o = {{5, 40, 0}, 100, 0, 0, 1, 0};
     frs_indexer_t *ix;
     char *err;
     if (frs_indexer_open(dir, &o, &ix, &err) != FRS_OK)
@@ -191,7 +191,7 @@ static void test_search_refuses_foreign_schema(void **state)
     assert_non_null(strstr(err, "incompatible"));
     free(err);
     /* and the indexer refuses to write to it */
-    frs_indexer_opts_t o = {{5, 40, 0}, 100, 0, 0, 0};
+    frs_indexer_opts_t o = {{5, 40, 0}, 100, 0, 0, 0, 0};
     frs_indexer_t *ix;
     assert_int_equal(frs_indexer_open(dir, &o, &ix, &err), FRS_EVERSION);
     free(err);

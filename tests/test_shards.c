@@ -277,7 +277,7 @@ static void test_shards_list_and_stub(void **state)
 
 static frs_indexer_t *open_ix(void)
 {
-    frs_indexer_opts_t o = {{5, 40, 0}, 100, 0, 0, 1};
+    frs_indexer_opts_t o = {{5, 40, 0}, 100, 0, 0, 1, 0};
     frs_indexer_t *ix = NULL;
     char *err = NULL;
     if (frs_indexer_open(db, &o, &ix, &err) != FRS_OK)
@@ -447,7 +447,7 @@ static void test_only_touched_shards_are_locked(void **state)
     assert_int_equal(frs_xdb_open(p, 0, &w, &err), FRS_ELOCKED);
     free(err);
     /* and the whole index is locked against a second indexer */
-    frs_indexer_opts_t o = {{5, 40, 0}, 100, 0, 0, 1};
+    frs_indexer_opts_t o = {{5, 40, 0}, 100, 0, 0, 1, 0};
     frs_indexer_t *other = NULL;
     assert_int_equal(frs_indexer_open(db, &o, &other, &err), FRS_ELOCKED);
     assert_non_null(strstr(err, "another indexer"));

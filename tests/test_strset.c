@@ -24,6 +24,12 @@ static void test_strset_add_and_find(void **state)
     assert_true(frs_strset_has(s, "ab\0c", 4));
     assert_false(frs_strset_has(s, "ab", 2));
     assert_int_equal(frs_strset_count(s), 2);
+    assert_int_equal(frs_strset_get(s, "a", 1), 0);
+    assert_int_equal(frs_strset_incr(s, "a", 1, 3), FRS_OK);
+    assert_int_equal(frs_strset_incr(s, "b", 1, 2), FRS_OK);
+    assert_int_equal(frs_strset_get(s, "a", 1), 3);
+    assert_int_equal(frs_strset_get(s, "b", 1), 2);
+    assert_int_equal(frs_strset_get(s, "c", 1), 0);
     frs_strset_free(s);
     frs_strset_free(NULL);
 }

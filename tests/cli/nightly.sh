@@ -148,6 +148,18 @@ check "rebuild content equals a fresh build" [ "$(fingerprint "$SDB")" = "$(fing
 check "--rebuild --jobs 1 and --jobs 3 build the same content" [ "$(fingerprint "$T/j1")" = "$(fingerprint "$T/j3")" ]
 check "--rebuild --jobs 3 equals an incremental build" [ "$(fingerprint "$T/j3")" = "$(fingerprint "$T/ref2")" ]
 check "parallel parts are removed" [ -z "$(ls -d "$T"/j3.part-* 2>/dev/null)" ]
+# a repeated id goes to the worker that had it: the later copy wins, once
+{
+    echo '{"id":"dup","body":"Première version, sur les hérissons."}'
+    for i in $(seq 1 200); do echo "{\"id\":\"f$i\",\"body\":\"Remplissage numéro $i.\"}"; done
+    echo '{"id":"dup","body":"Seconde version, sur les marmottes."}'
+} >"$T/dup.jsonl"
+"$IDX" -d "$T/dupdb" --rebuild --jobs 3 "$T/dup.jsonl"
+got=$("$Q" -d "$T/dupdb" --json -n 10 'hérissons marmottes' | ids | tr '\n' ' ')
+check "--jobs 3: a repeated id is indexed once ($got)" [ "$got" = "dup " ]
+check "--jobs 3: the later copy of a repeated id wins" "$Q" -d "$T/dupdb" -n 1 marmottes
+"$Q" -d "$T/dupdb" -n 1 hérissons >/dev/null; rc=$?
+check "--jobs 3: the earlier copy is gone ($rc)" [ $rc -eq 1 ]
 check "articles counted across parts" [ "$("$Q" -d "$T/j3" --stats --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["articles"])')" = "$("$Q" -d "$T/ref2" --stats --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["articles"])')" ]
 
 # --- bad input: one line each, the rest indexed, exit 1 -----------------------

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -143,4 +144,24 @@ unsigned long long frs_dbswap_size(const char *path)
     }
     closedir(d);
     return total;
+}
+
+frs_status_t frs_dbswap_lock(const char *live, int *fd)
+{
+    *fd = -1;
+    char *path = frs_dbswap_sibling(live, "lock");
+    if (!path)
+        return FRS_ENOMEM;
+    int f = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    free(path);
+    if (f < 0)
+        return FRS_EIO;
+    if (flock(f, LOCK_EX | LOCK_NB) != 0) {
+        int e = errno;
+        close(f);
+        errno = e;
+        return e == EWOULDBLOCK ? FRS_ELOCKED : FRS_EIO;
+    }
+    *fd = f;
+    return FRS_OK;
 }

@@ -33,6 +33,12 @@ frs_status_t frs_dbswap_exchange(const char *live, const char *fresh);
 /* Remove a directory tree (no error if missing).  FRS_OK or FRS_EIO. */
 frs_status_t frs_dbswap_remove(const char *path);
 
+/* Take an exclusive lock on "<live>.lock" (created if missing, left in
+ * place), for building a database where none exists yet: the live one has
+ * no lock of its own to take.  *fd holds the lock until closed.  FRS_OK,
+ * FRS_ELOCKED if another process holds it, or FRS_EIO (errno set). */
+frs_status_t frs_dbswap_lock(const char *live, int *fd);
+
 /* Total size in bytes of the files under path (0 if missing). */
 unsigned long long frs_dbswap_size(const char *path);
 

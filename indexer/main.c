@@ -244,27 +244,35 @@ static void unlock_live(live_lock_t *l)
 }
 
 /* Take the live database's write lock (waiting up to --wait), so nobody
- * writes to it while we build its replacement.  Nothing to lock when it
- * does not exist yet. */
+ * writes to it while we build its replacement.  When it does not exist
+ * yet, "DBDIR.lock" keeps a second --rebuild from building at the same
+ * place. */
 static frs_status_t lock_live(run_t *r, live_lock_t *l)
 {
     l->db = NULL;
     l->fd = -1;
-    if (!frs_dbswap_exists(r->db))
-        return FRS_OK;
+    int none = !frs_dbswap_exists(r->db);
     time_t deadline = time(NULL) + (time_t)r->wait_s;
     for (;;) {
         char *err = NULL;
-        frs_status_t rc = r->live.kind != FRS_SHARD_BY_NONE
-                              ? frs_shards_lock(r->db, &l->fd)
-                              : frs_xdb_open(r->db, 0, &l->db, &err);
+        frs_status_t rc =
+            none ? frs_dbswap_lock(r->db, &l->fd)
+            : r->live.kind != FRS_SHARD_BY_NONE
+                ? frs_shards_lock(r->db, &l->fd)
+                : frs_xdb_open(r->db, 0, &l->db, &err);
         if (rc == FRS_ELOCKED && time(NULL) < deadline) {
             free(err);
             usleep(200 * 1000);
             continue;
         }
-        if (rc != FRS_OK)
+        char msg[4200];
+        if (none && rc == FRS_EIO) {
+            snprintf(msg, sizeof msg, "cannot lock %s.lock: %s", r->db,
+                     strerror(errno));
+            report_open_failure(r, rc, msg);
+        } else if (rc != FRS_OK) {
             report_open_failure(r, rc, err);
+        }
         free(err);
         return rc;
     }

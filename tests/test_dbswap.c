@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT
- * test_dbswap.c: atomic exchange of database directories, sizes, removal.
+ * test_dbswap.c: atomic exchange of database directories, sizes, removal,
+ * the lock beside a database not built yet.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "dbswap.h"
 
@@ -89,12 +91,36 @@ static void test_dbswap_exchange_into_missing_place(void **state)
     assert_int_equal(frs_dbswap_sync(nowhere), FRS_EIO);
 }
 
+/* The lock beside a database that does not exist yet: exclusive (flock is
+ * per open file, so a second open in this process is refused too), free
+ * again once closed, and left in place. */
+static void test_dbswap_lock_beside_missing_database(void **state)
+{
+    (void)state;
+    char live[128], lock[140];
+    snprintf(live, sizeof live, "%s/new-db", root);
+    snprintf(lock, sizeof lock, "%s.lock", live);
+    int a = -1, b = -1;
+    assert_int_equal(frs_dbswap_lock(live, &a), FRS_OK);
+    assert_true(a >= 0);
+    assert_true(frs_dbswap_exists(lock));
+    assert_int_equal(frs_dbswap_lock(live, &b), FRS_ELOCKED);
+    assert_int_equal(b, -1);
+    close(a);
+    assert_int_equal(frs_dbswap_lock(live, &b), FRS_OK);
+    close(b);
+    char nowhere[128];
+    snprintf(nowhere, sizeof nowhere, "%s/no/such/dir/db", root);
+    assert_int_equal(frs_dbswap_lock(nowhere, &b), FRS_EIO);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dbswap_sibling_name),
         cmocka_unit_test_setup_teardown(test_dbswap_exchange_and_remove, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dbswap_exchange_into_missing_place, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dbswap_lock_beside_missing_database, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -148,6 +148,23 @@ check "rebuild content equals a fresh build" [ "$(fingerprint "$SDB")" = "$(fing
 check "--rebuild --jobs 1 and --jobs 3 build the same content" [ "$(fingerprint "$T/j1")" = "$(fingerprint "$T/j3")" ]
 check "--rebuild --jobs 3 equals an incremental build" [ "$(fingerprint "$T/j3")" = "$(fingerprint "$T/ref2")" ]
 check "parallel parts are removed" [ -z "$(ls -d "$T"/j3.part-* 2>/dev/null)" ]
+# two first --rebuilds of the same new database: the second is refused
+"$IDX" -d "$T/race" --rebuild --jobs 1 "$T/big.jsonl" & first=$!
+for _ in $(seq 1 500); do [ -e "$T/race.rebuild.part-0" ] && break; sleep 0.01; done
+"$IDX" -d "$T/race" --rebuild corpus/articles.jsonl 2>"$T/err"; rc=$?
+wait $first; rc1=$?
+check "a second first --rebuild exits 5 ($rc)" [ $rc -eq 5 ]
+check "it says why" grep -q "being written by another indexer" "$T/err"
+check "the first one completes ($rc1)" [ $rc1 -eq 0 ]
+check "its database is whole" "$Q" -d "$T/race" --check
+"$IDX" -d "$T/race2" --rebuild --jobs 1 "$T/big.jsonl" & first=$!
+for _ in $(seq 1 500); do [ -e "$T/race2.rebuild.part-0" ] && break; sleep 0.01; done
+"$IDX" -d "$T/race2" --rebuild --wait 120 corpus/articles.jsonl; rc=$?
+wait $first
+check "with --wait the second rebuild runs after the first ($rc)" [ $rc -eq 0 ]
+"$IDX" -d "$T/arts" corpus/articles.jsonl
+check "and its content is what it built" [ "$(fingerprint "$T/race2")" = "$(fingerprint "$T/arts")" ]
+
 # a repeated id goes to the worker that had it: the later copy wins, once
 {
     echo '{"id":"dup","body":"Première version, sur les hérissons."}'
@@ -158,7 +175,7 @@ check "parallel parts are removed" [ -z "$(ls -d "$T"/j3.part-* 2>/dev/null)" ]
 got=$("$Q" -d "$T/dupdb" --json -n 10 'hérissons marmottes' | ids | tr '\n' ' ')
 check "--jobs 3: a repeated id is indexed once ($got)" [ "$got" = "dup " ]
 check "--jobs 3: the later copy of a repeated id wins" "$Q" -d "$T/dupdb" -n 1 marmottes
-"$Q" -d "$T/dupdb" -n 1 hérissons >/dev/null; rc=$?
+"$Q" -d "$T/dupdb" -n 1 hérissons >/dev/null 2>&1; rc=$?
 check "--jobs 3: the earlier copy is gone ($rc)" [ $rc -eq 1 ]
 check "articles counted across parts" [ "$("$Q" -d "$T/j3" --stats --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["articles"])')" = "$("$Q" -d "$T/ref2" --stats --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["articles"])')" ]
 

@@ -38,7 +38,7 @@ typedef struct {
  * build is not, and smaller batches keep Xapian's buffers small. */
 #define FRS_INDEXER_BATCH 500
 #define FRS_INDEXER_BULK_BATCH 100
-#define FRS_INDEXER_SPELL_MAX (1u << 20)
+#define FRS_INDEXER_SPELL_MAX (1u << 19) /* bounds a bulk build's memory */
 
 typedef struct {
     unsigned long added, updated, unchanged, deleted, passages;

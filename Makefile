@@ -23,7 +23,11 @@ endif
 CC ?= cc
 CXX ?= c++
 OPT ?= -O2 -g
-PKGS = xapian-core libutf8proc jansson libmicrohttpd
+PKGS = xapian-core libutf8proc jansson
+# libmicrohttpd is loaded by `query --serve` only (query/mhd.h): compiled
+# against, not linked; its file name is read from the installed library.
+MHD_SONAME ?= $(shell objdump -p $$(pkg-config --variable=libdir libmicrohttpd)/libmicrohttpd.so 2>/dev/null | awk '/SONAME/ {print $$2}')
+CPPFLAGS += $(if $(MHD_SONAME),-DFRS_MHD_SONAME='"$(MHD_SONAME)"')
 CPPFLAGS += -Icommon
 CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) -Wall -Wextra -Werror \
 	-Wstrict-prototypes -Wmissing-prototypes -Wshadow $(SANFLAGS) \
@@ -31,7 +35,7 @@ CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) -Wall -Wex
 CXXFLAGS += -std=c++17 $(OPT) -Wall -Wextra -Werror $(SANFLAGS) \
 	$(shell pkg-config --cflags xapian-core)
 STEMMER_LIBS ?= $(shell pkg-config --libs libstemmer 2>/dev/null || echo -lstemmer)
-LIBS = $(shell pkg-config --libs $(PKGS)) $(STEMMER_LIBS) -lm -pthread
+LIBS = $(shell pkg-config --libs $(PKGS)) $(STEMMER_LIBS) -lm -pthread -ldl
 LDFLAGS += $(SANFLAGS)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka)
 
@@ -41,7 +45,7 @@ COMMON_C = common/status.c common/utf8.c common/analyzer.c common/stopwords.c \
 COMMON_CXX = common/xdb.cc
 INDEXER_C = indexer/ingest.c indexer/indexer.c indexer/parallel.c
 QUERY_C = query/qparse.c query/highlight.c query/search.c query/output.c query/admin.c \
-	query/suggest.c query/server.c
+	query/suggest.c query/server.c query/mhd.c
 
 COMMON_O = $(COMMON_C:%.c=$(B)/obj/%.o) $(COMMON_CXX:%.cc=$(B)/obj/%.o)
 INDEXER_O = $(INDEXER_C:%.c=$(B)/obj/%.o)

@@ -265,8 +265,8 @@ static frs_status_t lock_live(run_t *r, live_lock_t *l)
             usleep(200 * 1000);
             continue;
         }
-        char msg[4200];
         if (none && rc == FRS_EIO) {
+            char msg[4200];
             snprintf(msg, sizeof msg, "cannot lock %s.lock: %s", r->db,
                      strerror(errno));
             report_open_failure(r, rc, msg);

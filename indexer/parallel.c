@@ -26,10 +26,16 @@ typedef struct {
 
 typedef struct {
     struct frs_pbuild *pb;
+    unsigned k;              /* this worker's number */
     pthread_t thread;
     int started;
-    char *path;
-    frs_indexer_t *ix;
+    char **paths;            /* its parts, the one being written last */
+    size_t nparts;
+    frs_indexer_t *ix;       /* writing paths[nparts - 1] */
+    unsigned long in_part;   /* articles indexed into it */
+    frs_indexer_counts_t done; /* counts of the finished parts */
+    unsigned long moved;     /* ids whose earlier copy was in an older part */
+    frs_strset_t *where;     /* article id -> its part + 1 */
     pthread_mutex_t mu;
     pthread_cond_t not_empty, not_full;
     item_t q[QUEUE_CAP];
@@ -42,6 +48,8 @@ typedef struct {
 struct frs_pbuild {
     char *dst;
     unsigned jobs;
+    unsigned long part_articles; /* start a new part after this many */
+    frs_indexer_opts_t wo;       /* options of the part databases */
     frs_strset_t *route; /* article id -> its worker + 1 */
     frs_indexer_opts_t o;
     worker_t *w;
@@ -60,6 +68,100 @@ static void item_free(item_t *it)
 static char *dup_or_null(const char *s)
 {
     return s ? strdup(s) : NULL;
+}
+
+static void add_counts(frs_indexer_counts_t *to,
+                       const frs_indexer_counts_t *c)
+{
+    to->added += c->added;
+    to->updated += c->updated;
+    to->unchanged += c->unchanged;
+    to->deleted += c->deleted;
+    to->passages += c->passages;
+    to->bytes += c->bytes;
+}
+
+/* Start part number w->nparts of worker w. */
+static frs_status_t new_part(worker_t *w, char **errmsg)
+{
+    char tag[48];
+    snprintf(tag, sizeof tag, "part-%u.%zu", w->k, w->nparts);
+    char **more = realloc(w->paths, (w->nparts + 1) * sizeof *more);
+    if (!more)
+        return FRS_ENOMEM;
+    w->paths = more;
+    char *path = frs_dbswap_sibling(w->pb->dst, tag);
+    if (!path)
+        return FRS_ENOMEM;
+    w->paths[w->nparts++] = path;
+    frs_dbswap_remove(path); /* left over by a killed run */
+    w->in_part = 0;
+    return frs_indexer_open(path, &w->pb->wo, &w->ix, errmsg);
+}
+
+/* Commit and close the part being written (with its spelling data). */
+static frs_status_t end_part(worker_t *w)
+{
+    frs_status_t rc = frs_indexer_commit(w->ix);
+    if (rc != FRS_OK)
+        return rc;
+    add_counts(&w->done, frs_indexer_counts(w->ix));
+    frs_indexer_free(w->ix);
+    w->ix = NULL;
+    return FRS_OK;
+}
+
+/* Delete article id from the finished part at path (its later copy is being
+ * indexed into the current part). */
+static frs_status_t delete_from(worker_t *w, const char *path, const char *id)
+{
+    frs_indexer_t *old = NULL;
+    char *err = NULL;
+    frs_status_t rc = frs_indexer_open(path, &w->pb->wo, &old, &err);
+    if (rc == FRS_OK)
+        rc = frs_indexer_delete(old, id, NULL);
+    if (rc == FRS_OK)
+        rc = frs_indexer_commit(old);
+    if (rc != FRS_OK)
+        snprintf(w->err, sizeof w->err, "%s: %s", path,
+                 err ? err : old ? frs_indexer_errmsg(old) : frs_strerror(rc));
+    free(err);
+    frs_indexer_free(old);
+    return rc;
+}
+
+/* Index article a into worker w's current part: a part is kept small
+ * (pb->part_articles), because Xapian's cost per document grows with the
+ * database it writes into; an id met in an older part is deleted there. */
+static frs_status_t worker_add(worker_t *w, const frs_article_t *a)
+{
+    size_t len = strlen(a->id);
+    unsigned was = frs_strset_get(w->where, a->id, len);
+    unsigned cur = (unsigned)w->nparts;
+    frs_status_t rc = FRS_OK;
+    if (was != cur) {
+        if (was) {
+            rc = delete_from(w, w->paths[was - 1], a->id);
+            w->moved++;
+        }
+        if (rc == FRS_OK)
+            rc = frs_strset_incr(w->where, a->id, len, cur - was);
+        if (rc != FRS_OK)
+            return rc;
+    }
+    rc = frs_indexer_add(w->ix, a);
+    if (rc != FRS_OK)
+        return rc;
+    if (++w->in_part < w->pb->part_articles)
+        return FRS_OK;
+    rc = end_part(w);
+    char *err = NULL;
+    if (rc == FRS_OK)
+        rc = new_part(w, &err);
+    if (rc != FRS_OK && err)
+        snprintf(w->err, sizeof w->err, "%s", err);
+    free(err);
+    return rc;
 }
 
 static void *work(void *arg)
@@ -81,13 +183,14 @@ static void *work(void *arg)
         if (w->rc == FRS_OK) {
             frs_article_t a = {it.source, it.line, it.id, it.title, it.url,
                                it.date, it.body, it.body_len};
-            frs_status_t rc = frs_indexer_add(w->ix, &a);
+            frs_status_t rc = worker_add(w, &a);
             if (rc != FRS_OK) {
                 pthread_mutex_lock(&w->mu);
-                snprintf(w->err, sizeof w->err, "%s",
-                         frs_indexer_errmsg(w->ix)[0]
-                             ? frs_indexer_errmsg(w->ix)
-                             : frs_strerror(rc));
+                if (!w->err[0])
+                    snprintf(w->err, sizeof w->err, "%s",
+                             w->ix && frs_indexer_errmsg(w->ix)[0]
+                                 ? frs_indexer_errmsg(w->ix)
+                                 : frs_strerror(rc));
                 w->rc = rc;
                 pthread_mutex_unlock(&w->mu);
             }
@@ -95,7 +198,7 @@ static void *work(void *arg)
         item_free(&it);
     }
     if (w->rc == FRS_OK) {
-        frs_status_t rc = frs_indexer_commit(w->ix);
+        frs_status_t rc = end_part(w);
         if (rc != FRS_OK) {
             snprintf(w->err, sizeof w->err, "%s", frs_indexer_errmsg(w->ix));
             w->rc = rc;
@@ -135,10 +238,12 @@ void frs_pbuild_free(frs_pbuild_t *pb)
             w->head = (w->head + 1) % QUEUE_CAP;
             w->n--;
         }
-        if (w->path) {
-            frs_dbswap_remove(w->path);
-            free(w->path);
+        for (size_t i = 0; i < w->nparts; i++) {
+            frs_dbswap_remove(w->paths[i]);
+            free(w->paths[i]);
         }
+        free(w->paths);
+        frs_strset_free(w->where);
         pthread_mutex_destroy(&w->mu);
         pthread_cond_destroy(&w->not_empty);
         pthread_cond_destroy(&w->not_full);
@@ -171,30 +276,29 @@ frs_status_t frs_pbuild_new(const char *dst, unsigned jobs,
     }
     pb->jobs = jobs;
     pb->o = *o;
-    frs_indexer_opts_t wo = *o;
-    wo.create = 1;
-    wo.no_sync = 1; /* the merged database is synced before the switch */
-    wo.bulk = 1;
-    wo.wait_lock = 0;
+    pb->wo = *o;
+    pb->wo.create = 1;
+    pb->wo.no_sync = 1; /* the merged database is synced before the switch */
+    pb->wo.bulk = 1;
+    pb->wo.wait_lock = 0;
+    pb->part_articles = FRS_PBUILD_PART_ARTICLES;
+    const char *env = getenv("FRS_PART_ARTICLES"); /* tests: tiny parts */
+    if (env && strtoul(env, NULL, 10) > 0)
+        pb->part_articles = strtoul(env, NULL, 10);
     frs_status_t rc = FRS_OK;
     for (unsigned k = 0; k < jobs; k++) {
         worker_t *w = &pb->w[k];
         w->pb = pb;
+        w->k = k;
         pthread_mutex_init(&w->mu, NULL);
         pthread_cond_init(&w->not_empty, NULL);
         pthread_cond_init(&w->not_full, NULL);
     }
     for (unsigned k = 0; k < jobs && rc == FRS_OK; k++) {
         worker_t *w = &pb->w[k];
-        char tag[32];
-        snprintf(tag, sizeof tag, "part-%u", k);
-        w->path = frs_dbswap_sibling(dst, tag);
-        if (!w->path) {
-            rc = FRS_ENOMEM;
-            break;
-        }
-        frs_dbswap_remove(w->path); /* left over by a killed run */
-        rc = frs_indexer_open(w->path, &wo, &w->ix, errmsg);
+        rc = frs_strset_new(&w->where);
+        if (rc == FRS_OK)
+            rc = new_part(w, errmsg);
         if (rc == FRS_OK) {
             if (pthread_create(&w->thread, NULL, work, w) != 0)
                 rc = FRS_EINTERNAL;
@@ -271,29 +375,29 @@ frs_status_t frs_pbuild_finish(frs_pbuild_t *pb, frs_indexer_counts_t *counts,
     *errmsg = NULL;
     memset(counts, 0, sizeof *counts);
     stop_workers(pb);
-    const char **paths = calloc(pb->jobs, sizeof *paths);
+    size_t n = 0;
+    for (unsigned k = 0; k < pb->jobs; k++)
+        n += pb->w[k].nparts;
+    const char **paths = calloc(n, sizeof *paths);
     if (!paths)
         return FRS_ENOMEM;
     frs_status_t rc = FRS_OK;
+    n = 0;
     for (unsigned k = 0; k < pb->jobs; k++) {
         worker_t *w = &pb->w[k];
         if (w->rc != FRS_OK && rc == FRS_OK) {
             rc = w->rc;
             *errmsg = strdup(w->err);
         }
-        const frs_indexer_counts_t *c = frs_indexer_counts(w->ix);
-        counts->added += c->added;
-        counts->updated += c->updated;
-        counts->unchanged += c->unchanged;
-        counts->deleted += c->deleted;
-        counts->passages += c->passages;
-        counts->bytes += c->bytes;
-        frs_indexer_free(w->ix); /* closes the part */
-        w->ix = NULL;
-        paths[k] = w->path;
+        add_counts(counts, &w->done);
+        /* an id indexed again in a later part was counted as added twice */
+        counts->added -= w->moved;
+        counts->updated += w->moved;
+        for (size_t i = 0; i < w->nparts; i++)
+            paths[n++] = w->paths[i];
     }
     if (rc == FRS_OK)
-        rc = frs_xdb_merge(paths, pb->jobs, pb->dst, errmsg);
+        rc = frs_xdb_merge(paths, n, pb->dst, errmsg);
     free(paths);
     if (rc != FRS_OK)
         return rc;

@@ -2,13 +2,20 @@
  * parallel.h: building a new database on every core.  Articles are handed
  * to N worker threads, each new id to the least busy worker and a repeated
  * id to the worker that had it (so its copies meet there, in input order);
- * each worker has its own analyzer and writes its
- * own part database (Xapian's write path, not French analysis, is the cost,
- * and separate databases share no lock); at the end the parts are merged by
- * Xapian compaction into one compact database.
+ * each worker has its own analyzer and writes its own part databases
+ * (Xapian's write path, not French analysis, is the cost, and separate
+ * databases share no lock); at the end the parts are merged by Xapian
+ * compaction into one compact database.
+ *
+ * A worker starts a new part every FRS_PBUILD_PART_ARTICLES articles:
+ * Xapian's cost per document grows with the database written into, so
+ * small parts keep it flat, and the final merge takes them all at once.  A
+ * repeated id whose earlier copy is in an older part is deleted there.
+ * (The environment variable FRS_PART_ARTICLES sets another part size, for
+ * tests.)
  *
  * Ownership: the builder copies every article it is given.  The parts live
- * in "<dst>.part-K" beside dst and are removed by finish and by free.
+ * in "<dst>.part-K.N" beside dst and are removed by finish and by free.
  */
 #ifndef FRS_PARALLEL_H
 #define FRS_PARALLEL_H
@@ -18,6 +25,8 @@
 #include "ingest.h"
 
 typedef struct frs_pbuild frs_pbuild_t;
+
+#define FRS_PBUILD_PART_ARTICLES 10000
 
 /* Start jobs workers building parts of the new database dst (which must
  * not exist).  *errmsg (malloc'd) explains a failure. */

@@ -147,10 +147,13 @@ check "rebuild content equals a fresh build" [ "$(fingerprint "$SDB")" = "$(fing
 "$IDX" -d "$T/j3" --rebuild --jobs 3 corpus/articles.jsonl corpus/txt "$T/big.jsonl"
 check "--rebuild --jobs 1 and --jobs 3 build the same content" [ "$(fingerprint "$T/j1")" = "$(fingerprint "$T/j3")" ]
 check "--rebuild --jobs 3 equals an incremental build" [ "$(fingerprint "$T/j3")" = "$(fingerprint "$T/ref2")" ]
-check "parallel parts are removed" [ -z "$(ls -d "$T"/j3.part-* 2>/dev/null)" ]
+check "parallel parts are removed" [ -z "$(ls -d "$T"/j3.*part-* 2>/dev/null)" ]
+# each worker starts a new part every N articles (tiny parts here): same content
+FRS_PART_ARTICLES=40 "$IDX" -d "$T/jparts" --rebuild --jobs 3 corpus/articles.jsonl corpus/txt "$T/big.jsonl"
+check "--rebuild in many small parts builds the same content" [ "$(fingerprint "$T/jparts")" = "$(fingerprint "$T/j1")" ]
 # two first --rebuilds of the same new database: the second is refused
 "$IDX" -d "$T/race" --rebuild --jobs 1 "$T/big.jsonl" & first=$!
-for _ in $(seq 1 500); do [ -e "$T/race.rebuild.part-0" ] && break; sleep 0.01; done
+for _ in $(seq 1 500); do [ -e "$T/race.rebuild.part-0.0" ] && break; sleep 0.01; done
 "$IDX" -d "$T/race" --rebuild corpus/articles.jsonl 2>"$T/err"; rc=$?
 wait $first; rc1=$?
 check "a second first --rebuild exits 5 ($rc)" [ $rc -eq 5 ]
@@ -158,7 +161,7 @@ check "it says why" grep -q "being written by another indexer" "$T/err"
 check "the first one completes ($rc1)" [ $rc1 -eq 0 ]
 check "its database is whole" "$Q" -d "$T/race" --check
 "$IDX" -d "$T/race2" --rebuild --jobs 1 "$T/big.jsonl" & first=$!
-for _ in $(seq 1 500); do [ -e "$T/race2.rebuild.part-0" ] && break; sleep 0.01; done
+for _ in $(seq 1 500); do [ -e "$T/race2.rebuild.part-0.0" ] && break; sleep 0.01; done
 "$IDX" -d "$T/race2" --rebuild --wait 120 corpus/articles.jsonl; rc=$?
 wait $first
 check "with --wait the second rebuild runs after the first ($rc)" [ $rc -eq 0 ]
@@ -177,6 +180,14 @@ check "--jobs 3: a repeated id is indexed once ($got)" [ "$got" = "dup " ]
 check "--jobs 3: the later copy of a repeated id wins" "$Q" -d "$T/dupdb" -n 1 marmottes
 "$Q" -d "$T/dupdb" -n 1 hérissons >/dev/null 2>&1; rc=$?
 check "--jobs 3: the earlier copy is gone ($rc)" [ $rc -eq 1 ]
+# ... also when its earlier copy is in a part its worker has finished
+FRS_PART_ARTICLES=20 "$IDX" -d "$T/dupparts" --rebuild --jobs 2 --summary "$T/dup.jsonl" >"$T/sum"
+got=$("$Q" -d "$T/dupparts" --json -n 10 'hérissons marmottes' | ids | tr '\n' ' ')
+check "small parts: a repeated id is indexed once ($got)" [ "$got" = "dup " ]
+check "small parts: the later copy wins" "$Q" -d "$T/dupparts" -n 1 marmottes
+"$Q" -d "$T/dupparts" -n 1 hérissons >/dev/null 2>&1; rc=$?
+check "small parts: the earlier copy is gone ($rc)" [ $rc -eq 1 ]
+check "small parts: 201 articles, one of them updated ($(cat "$T/sum"))" grep -q "added 201, updated 1," "$T/sum"
 check "articles counted across parts" [ "$("$Q" -d "$T/j3" --stats --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["articles"])')" = "$("$Q" -d "$T/ref2" --stats --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["articles"])')" ]
 
 # --- bad input: one line each, the rest indexed, exit 1 -----------------------

@@ -37,7 +37,7 @@ int frs_dbswap_exists(const char *path)
     return lstat(path, &st) == 0;
 }
 
-static int sync_path(const char *path)
+int frs_dbswap_fsync(const char *path)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
@@ -60,11 +60,11 @@ frs_status_t frs_dbswap_sync(const char *dir)
         char p[4096];
         snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
         struct stat st;
-        if (lstat(p, &st) == 0 && S_ISREG(st.st_mode) && sync_path(p) != 0)
+        if (lstat(p, &st) == 0 && S_ISREG(st.st_mode) && frs_dbswap_fsync(p) != 0)
             bad = 1;
     }
     closedir(d);
-    if (sync_path(dir) != 0)
+    if (frs_dbswap_fsync(dir) != 0)
         bad = 1;
     return bad ? FRS_EIO : FRS_OK;
 }
@@ -73,14 +73,14 @@ static void sync_parent(const char *path)
 {
     const char *slash = strrchr(path, '/');
     if (!slash) {
-        sync_path(".");
+        frs_dbswap_fsync(".");
         return;
     }
     size_t n = slash == path ? 1 : (size_t)(slash - path);
     char *p = strndup(path, n);
     if (!p)
         return;
-    sync_path(p);
+    frs_dbswap_fsync(p);
     free(p);
 }
 

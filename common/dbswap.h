@@ -23,6 +23,9 @@ char *frs_dbswap_sibling(const char *live, const char *tag);
 /* Non-zero if path exists. */
 int frs_dbswap_exists(const char *path);
 
+/* fsync the file or directory at path: 0, or -1 with errno set. */
+int frs_dbswap_fsync(const char *path);
+
 /* fsync every file of directory dir, then dir itself.  FRS_OK or FRS_EIO. */
 frs_status_t frs_dbswap_sync(const char *dir);
 

@@ -189,16 +189,6 @@ frs_status_t frs_shards_read(const char *dir, frs_shard_scheme_t *out,
     return rc;
 }
 
-static int sync_fd_path(const char *path)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    int rc = fsync(fd);
-    close(fd);
-    return rc;
-}
-
 /* Write text to a fresh temporary file tmp, synced. */
 static int write_synced(const char *tmp, const char *text)
 {
@@ -300,7 +290,7 @@ frs_status_t frs_shards_create(const char *dir, const frs_shard_scheme_t *s,
             *errmsg = msgdup("cannot create %s: %s", path, strerror(e));
             rc = FRS_EIO;
         } else {
-            sync_fd_path(dir);
+            frs_dbswap_fsync(dir);
         }
     }
     free(path);
@@ -430,7 +420,7 @@ frs_status_t frs_shards_write_stub(const char *dir, char *const *keys,
             unlink(tmp);
             rc = FRS_EIO;
         } else {
-            sync_fd_path(dir);
+            frs_dbswap_fsync(dir);
         }
     }
     free(text);

@@ -43,8 +43,9 @@ COMMON_C = common/status.c common/utf8.c common/analyzer.c common/stopwords.c \
 	common/qtree.c common/bm25.c common/passage.c common/docdata.c \
 	common/buf.c common/hash.c common/dbswap.c common/strset.c common/shards.c
 COMMON_CXX = common/xdb.cc
-INDEXER_C = indexer/ingest.c indexer/indexer.c indexer/parallel.c
-QUERY_C = query/qparse.c query/highlight.c query/search.c query/output.c query/admin.c \
+INDEXER_C = indexer/ingest.c indexer/docbuild.c indexer/indexer.c indexer/parallel.c
+QUERY_C = query/qparse.c query/highlight.c query/passages.c query/explain.c query/search.c \
+	query/output.c query/admin.c \
 	query/suggest.c query/server.c query/mhd.c
 
 COMMON_O = $(COMMON_C:%.c=$(B)/obj/%.o) $(COMMON_CXX:%.cc=$(B)/obj/%.o)

@@ -400,6 +400,18 @@ hit:
     return FRS_OK;
 }
 
+frs_status_t frs_analyzer_stem(frs_analyzer_t *an, const char *exact,
+                               size_t len, const char **stem,
+                               size_t *stem_len)
+{
+    *stem = "";
+    *stem_len = 0;
+    if (!an || (!exact && len))
+        return FRS_EINVAL;
+    int stop = 0;
+    return len ? stem_of(an, exact, len, stem, stem_len, &stop) : FRS_OK;
+}
+
 /* Build and deliver one token.  Returns 0 to go on, 1 if the callback
  * asked to stop, -1 on error (*rc set). */
 static int emit(frs_analyzer_t *an, const char *x, size_t xl, size_t start,

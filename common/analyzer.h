@@ -109,6 +109,13 @@ frs_status_t frs_analyzer_run(frs_analyzer_t *an, const char *text, size_t len,
                               unsigned first_pos, frs_token_cb cb, void *ctx,
                               unsigned *last_pos);
 
+/* The stem of an exact (already folded) form, as frs_analyzer_run gives it
+ * for a word with that exact form.  *stem is borrowed: valid until the next
+ * call on the analyzer.  FRS_OK, FRS_ENOMEM or FRS_EINVAL. */
+frs_status_t frs_analyzer_stem(frs_analyzer_t *an, const char *exact,
+                               size_t len, const char **stem,
+                               size_t *stem_len);
+
 /* Non-zero if the exact (folded, accent-free) form word[0..len) is a French
  * stop word. */
 int frs_is_stopword(const char *word, size_t len);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT
- * passage.c: paragraph-based passage splitting with merge, split and overlap.
+ * passage.c: passages of whole paragraphs merged to a target length,
+ * headings kept with the text they introduce.
  */
 #include "passage.h"
 
@@ -113,91 +114,154 @@ static int split_paragraph(const char *t, size_t a, size_t b, unsigned max,
     return 1;
 }
 
-frs_status_t frs_passage_split(const char *body, size_t len,
-                               const frs_passage_opts_t *opts,
-                               frs_span_t **out, size_t *n)
+/* A short paragraph that does not end like a sentence: a heading. */
+static int is_heading(const char *t, size_t a, size_t b)
 {
-    *out = NULL;
-    *n = 0;
-    frs_passage_opts_t o = {FRS_PASSAGE_MIN_WORDS, FRS_PASSAGE_MAX_WORDS,
-                            FRS_PASSAGE_OVERLAP_WORDS};
-    if (opts)
-        o = *opts;
-    if (o.max_words == 0 || o.min_words > o.max_words)
-        return FRS_EINVAL;
+    if (count_words(t, a, b) > FRS_PASSAGE_HEADING_WORDS)
+        return 0;
+    unsigned char c = (unsigned char)t[b - 1];
+    return !(ends_sentence(t, b) || c == ':' || c == ',' || c == ')' ||
+             c == '"');
+}
 
-    /* 1. paragraphs, trimmed, then cut to max_words */
-    spans_t pieces = {0};
+typedef struct {
+    size_t start, end;
+    unsigned words;
+    int heading;    /* a whole paragraph that reads as a heading */
+} piece_t;
+
+typedef struct {
+    piece_t *a;
+    size_t n, cap;
+} pieces_t;
+
+/* Append the pieces of paragraph t[a..b): one, or several when it is
+ * longer than max words. */
+static int add_paragraph(const char *t, size_t a, size_t b, unsigned max,
+                         pieces_t *out)
+{
+    spans_t cut = {0};
+    if (!split_paragraph(t, a, b, max, &cut)) {
+        free(cut.a);
+        return 0;
+    }
+    for (size_t k = 0; k < cut.n; k++) {
+        if (out->n == out->cap) {
+            size_t cap = out->cap ? out->cap * 2 : 16;
+            piece_t *p = realloc(out->a, cap * sizeof *p);
+            if (!p) {
+                free(cut.a);
+                return 0;
+            }
+            out->a = p;
+            out->cap = cap;
+        }
+        piece_t *p = &out->a[out->n++];
+        p->start = cut.a[k].start;
+        p->end = cut.a[k].end;
+        p->words = count_words(t, p->start, p->end);
+        p->heading = cut.n == 1 && is_heading(t, p->start, p->end);
+    }
+    free(cut.a);
+    return 1;
+}
+
+/* The paragraphs of body[0..len), trimmed and cut to max words. */
+static int paragraphs(const char *body, size_t len, unsigned max,
+                      pieces_t *out)
+{
     size_t i = 0;
     while (i < len) {
-        /* find the end of this paragraph: a line holding only spaces */
+        /* the paragraph ends at a line holding only spaces */
         size_t p = i, para_end = len, next = len;
-        while (p < len) {
-            if (body[p] == '\n') {
-                size_t q = p + 1;
-                while (q < len && body[q] != '\n' &&
-                       is_space((unsigned char)body[q]))
-                    q++;
-                if (q < len && body[q] == '\n') {
-                    para_end = p;
-                    next = q + 1;
-                    break;
-                }
+        for (; p < len; p++) {
+            if (body[p] != '\n')
+                continue;
+            size_t q = p + 1;
+            while (q < len && body[q] != '\n' &&
+                   is_space((unsigned char)body[q]))
+                q++;
+            if (q < len && body[q] == '\n') {
+                para_end = p;
+                next = q + 1;
+                break;
             }
-            p++;
         }
         size_t a = i, b = para_end;
         while (a < b && is_space((unsigned char)body[a]))
             a++;
         while (b > a && is_space((unsigned char)body[b - 1]))
             b--;
-        if (a < b && !split_paragraph(body, a, b, o.max_words, &pieces)) {
-            free(pieces.a);
-            return FRS_ENOMEM;
-        }
+        if (a < b && !add_paragraph(body, a, b, max, out))
+            return 0;
         i = next;
     }
+    return 1;
+}
 
-    /* 2. merge short neighbours */
-    spans_t res = {0};
-    for (size_t k = 0; k < pieces.n; k++) {
-        size_t a = pieces.a[k].start, b = pieces.a[k].end;
-        unsigned w = count_words(body, a, b);
-        while (k + 1 < pieces.n) {
-            unsigned wn = count_words(body, pieces.a[k + 1].start,
-                                      pieces.a[k + 1].end);
-            unsigned next_short = wn < o.min_words;
-            if ((w >= o.min_words && !next_short) || w + wn > o.max_words)
-                break;
-            /* merge a short piece forward, or a short next piece back */
-            b = pieces.a[k + 1].end;
-            w += wn;
-            k++;
+/* The passage starting at piece k ends before piece j (returned): pieces
+ * are taken while it holds fewer than min words and stays within max; a
+ * heading is never its last piece (the text after it comes along, unless
+ * that would pass max: then the passage ends before the heading), and a
+ * passage already half full ends before a heading. */
+static size_t merge_end(const pieces_t *pc, size_t k,
+                        const frs_passage_opts_t *o)
+{
+    size_t j = k + 1;
+    unsigned w = pc->a[k].words;
+    while (j < pc->n) {
+        const piece_t *next = &pc->a[j];
+        if (pc->a[j - 1].heading) {
+            if (w + next->words > o->max_words && j - 1 > k)
+                return j - 1;
+        } else if (w >= o->min_words || w + next->words > o->max_words ||
+                   (next->heading && w >= o->min_words / 2)) {
+            return j;
         }
-        if (!spans_push(&res, a, b, w)) {
-            free(pieces.a);
+        w += next->words;
+        j++;
+    }
+    return j;
+}
+
+frs_status_t frs_passage_split(const char *body, size_t len,
+                               const frs_passage_opts_t *opts,
+                               frs_span_t **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    frs_passage_opts_t o = {FRS_PASSAGE_MIN_WORDS, FRS_PASSAGE_MAX_WORDS};
+    if (opts)
+        o = *opts;
+    if (o.max_words == 0 || o.min_words > o.max_words)
+        return FRS_EINVAL;
+    pieces_t pc = {0};
+    if (!paragraphs(body, len, o.max_words, &pc)) {
+        free(pc.a);
+        return FRS_ENOMEM;
+    }
+    spans_t res = {0};
+    unsigned last_words = 0;
+    for (size_t k = 0; k < pc.n;) {
+        size_t j = merge_end(&pc, k, &o);
+        unsigned w = 0;
+        for (size_t i = k; i < j; i++)
+            w += pc.a[i].words;
+        if (res.n > 0 && w < o.min_words / 2 &&
+            last_words + w <= o.max_words) {
+            res.a[res.n - 1].end = pc.a[j - 1].end; /* a short one joins
+                                                        the one before */
+            last_words += w;
+        } else if (!spans_push(&res, pc.a[k].start, pc.a[j - 1].end, w)) {
+            free(pc.a);
             free(res.a);
             return FRS_ENOMEM;
+        } else {
+            last_words = w;
         }
+        k = j;
     }
-    free(pieces.a);
-
-    /* 3. overlap: start each passage but the first some words earlier */
-    if (o.overlap_words > 0) {
-        for (size_t k = 1; k < res.n; k++) {
-            size_t s = res.a[k].start;
-            size_t floor = res.a[k - 1].start;
-            unsigned w = 0;
-            while (s > floor && w < o.overlap_words) {
-                while (s > floor && is_space((unsigned char)body[s - 1]))
-                    s--;
-                while (s > floor && !is_space((unsigned char)body[s - 1]))
-                    s--;
-                w++;
-            }
-            res.a[k].start = s;
-        }
-    }
+    free(pc.a);
     *out = res.a;
     *n = res.n;
     return FRS_OK;

@@ -2,42 +2,45 @@
  * schema.h: the on-disk format shared by indexer and query, defined once.
  * See docs/format.md for the full description.
  *
- * One Xapian document per passage.  Terms:
- *   ""   + exact   body word, folded surface form, with positions
+ * One Xapian document per article.  Terms:
+ *   ""   + exact   body word, folded surface form, with positions numbered
+ *                  through the whole body (passage boundaries are in the
+ *                  document data)
  *   "Z"  + stem    body word stem (no positions)
  *   "S"  + exact   title word, with positions
  *   "ZS" + stem    title word stem
- *   "A"  + id      article id (boolean), on every passage of the article
- *   "Q"  + id "#" passage number   unique passage id (boolean)
+ *   "A"  + id      article id (boolean; one document per id)
  *   "Y"  + YYYY, "M" + YYYYMM      date filters (boolean)
  * Values: see FRS_SLOT_*.  Document data: one JSON object, see docdata.h.
  *
  * History:
- *   1  first format.
+ *   1  one document per passage (a paragraph), title terms and fields
+ *      repeated on every passage.
+ *   2  one document per article; passages (whole paragraphs merged to a
+ *      target length) are byte and position ranges in the document data;
+ *      title, url and date stored once; two value slots.
  */
 #ifndef FRS_SCHEMA_H
 #define FRS_SCHEMA_H
 
-#define FRS_SCHEMA_VERSION 1
+#define FRS_SCHEMA_VERSION 2
 
 #define FRS_PFX_STEM "Z"
 #define FRS_PFX_TITLE "S"
 #define FRS_PFX_TITLE_STEM "ZS"
 #define FRS_PFX_ARTICLE "A"
-#define FRS_PFX_PASSAGE "Q"
 #define FRS_PFX_YEAR "Y"
 #define FRS_PFX_MONTH "M"
 
-/* Longest article id accepted, in bytes (it is part of Q and A terms, and
+/* Longest article id accepted, in bytes (it is part of the A term, and
  * Xapian limits terms to 245 bytes). */
 #define FRS_MAX_ID_BYTES 200
 
 enum {
-    FRS_SLOT_ARTICLE = 0, /* article id: the collapse key for --articles */
-    FRS_SLOT_DATE = 1,    /* "YYYYMMDD", or empty */
-    FRS_SLOT_PASSAGE = 2, /* passage number in its article, decimal */
-    FRS_SLOT_HASH = 3,    /* content hash of the whole article, 16 hex */
-    FRS_SLOT_MONTH = 4    /* "YYYY-MM" for per-month counts, or empty */
+    FRS_SLOT_DATE = 0, /* "YYYYMMDD", or absent: date filters, sorting and
+                          month/year counts */
+    FRS_SLOT_HASH = 1  /* content hash of the whole article, hex: unchanged
+                          articles are skipped on re-runs */
 };
 
 /* Metadata keys. */

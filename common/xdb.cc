@@ -529,6 +529,21 @@ extern "C" frs_status_t frs_xdb_delete_term(frs_xdb_t *h, const char *term,
     }
 }
 
+namespace {
+
+// *out = the value in slot of the first document indexed by term, or NULL
+// when none is.  Readers and writers alike (a WritableDatabase is one).
+frs_status_t first_value(const Xapian::Database &db, const char *term,
+                         unsigned slot, char **out)
+{
+    Xapian::PostingIterator it = db.postlist_begin(term);
+    if (it != db.postlist_end(term))
+        *out = dup_string(db.get_document(*it).get_value(slot));
+    return FRS_OK;
+}
+
+}  // namespace
+
 extern "C" frs_status_t frs_xdb_first_value(frs_xdb_t *h, const char *term,
                                             unsigned slot, char **out) noexcept
 {
@@ -542,11 +557,7 @@ extern "C" frs_status_t frs_xdb_first_value(frs_xdb_t *h, const char *term,
     if (!term || !*term)
         return einval(h->err, "empty term");
     try {
-        Xapian::PostingIterator it = h->db.postlist_begin(term);
-        if (it == h->db.postlist_end(term))
-            return FRS_OK;
-        *out = dup_string(h->db.get_document(*it).get_value(slot));
-        return FRS_OK;
+        return first_value(h->db, term, slot, out);
     } catch (...) {
         return xdb_fail(h);
     }
@@ -779,6 +790,92 @@ extern "C" frs_status_t frs_xr_doclength(frs_xr_t *h, unsigned docid,
         return einval(h->err, "document id 0");
     try {
         *out = h->db.get_doclength(docid);
+        return FRS_OK;
+    } catch (...) {
+        return xdb_fail(h);
+    }
+}
+
+extern "C" frs_status_t frs_xr_first_value(frs_xr_t *h, const char *term,
+                                           unsigned slot, char **out) noexcept
+{
+    if (out)
+        *out = nullptr;
+    if (!h)
+        return FRS_EINVAL;
+    h->err[0] = '\0';
+    if (!out)
+        return einval(h->err, "NULL output");
+    if (!term || !*term)
+        return einval(h->err, "empty term");
+    try {
+        return first_value(h->db, term, slot, out);
+    } catch (...) {
+        return xdb_fail(h);
+    }
+}
+
+extern "C" frs_status_t frs_xr_positions(frs_xr_t *h, unsigned docid,
+                                         const char *term, size_t len,
+                                         unsigned **pos, size_t *n) noexcept
+{
+    if (pos)
+        *pos = nullptr;
+    if (n)
+        *n = 0;
+    if (!h)
+        return FRS_EINVAL;
+    h->err[0] = '\0';
+    if (!pos || !n || !term || len == 0)
+        return einval(h->err, "NULL term or output");
+    if (docid == 0)
+        return einval(h->err, "document id 0");
+    try {
+        std::string t(term, len);
+        std::vector<unsigned> v;
+        for (Xapian::PositionIterator it = h->db.positionlist_begin(docid, t),
+                                      end = h->db.positionlist_end(docid, t);
+             it != end; ++it)
+            v.push_back(*it);
+        if (v.empty())
+            return FRS_OK;
+        unsigned *a = static_cast<unsigned *>(
+            std::malloc(v.size() * sizeof *a));
+        if (!a)
+            return FRS_ENOMEM;
+        std::memcpy(a, v.data(), v.size() * sizeof *a);
+        *pos = a;
+        *n = v.size();
+        return FRS_OK;
+    } catch (...) {
+        return xdb_fail(h);
+    }
+}
+
+extern "C" frs_status_t frs_xr_doc_terms(frs_xr_t *h, unsigned docid,
+                                         const char *prefix,
+                                         frs_doc_term_cb cb,
+                                         void *ctx) noexcept
+{
+    if (!h)
+        return FRS_EINVAL;
+    h->err[0] = '\0';
+    if (!cb)
+        return einval(h->err, "NULL callback");
+    if (docid == 0)
+        return einval(h->err, "document id 0");
+    try {
+        std::string p(prefix ? prefix : "");
+        Xapian::TermIterator it = h->db.termlist_begin(docid);
+        Xapian::TermIterator end = h->db.termlist_end(docid);
+        if (!p.empty())
+            it.skip_to(p);
+        for (; it != end; ++it) {
+            const std::string &t = *it;
+            if (t.compare(0, p.size(), p) != 0 ||
+                cb(ctx, t.data(), t.size(), it.get_wdf()) != 0)
+                break;
+        }
         return FRS_OK;
     } catch (...) {
         return xdb_fail(h);

@@ -114,6 +114,25 @@ frs_status_t frs_xr_doc_wdf(frs_xr_t *xr, unsigned docid, const char *term,
                             size_t len, unsigned *wdf) FRS_NOEXCEPT;
 frs_status_t frs_xr_doclength(frs_xr_t *xr, unsigned docid,
                               unsigned long long *out) FRS_NOEXCEPT;
+/* Value in slot of the first document indexed by term; *out = NULL if no
+ * document has the term (the reader's counterpart of frs_xdb_first_value). */
+frs_status_t frs_xr_first_value(frs_xr_t *xr, const char *term,
+                                unsigned slot, char **out) FRS_NOEXCEPT;
+
+/* Positions of term in document docid, ascending, in *pos (malloc'd, caller
+ * frees; NULL with *n = 0 when the document does not hold the term). */
+frs_status_t frs_xr_positions(frs_xr_t *xr, unsigned docid, const char *term,
+                              size_t len, unsigned **pos, size_t *n)
+    FRS_NOEXCEPT;
+
+/* Call cb for each term of document docid that starts with prefix ("": all
+ * of them), in byte order, with its wdf; cb returns non-zero to stop. */
+typedef int (*frs_doc_term_cb)(void *ctx, const char *term, size_t len,
+                               unsigned wdf);
+frs_status_t frs_xr_doc_terms(frs_xr_t *xr, unsigned docid,
+                              const char *prefix, frs_doc_term_cb cb,
+                              void *ctx) FRS_NOEXCEPT;
+
 /* Number of distinct terms starting with prefix (all terms for ""). */
 frs_status_t frs_xr_count_terms(frs_xr_t *xr, const char *prefix,
                                 unsigned long long *out) FRS_NOEXCEPT;

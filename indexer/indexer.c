@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT
- * indexer.c: articles -> passages -> analysed terms -> Xapian documents,
- * in one database or routed to the shards of a sharded index.  Each shard
+ * indexer.c: articles -> Xapian documents (docbuild.c), incrementally, in
+ * one database or routed to the shards of a sharded index.  Each shard
  * keeps its own transaction, spelling words and article count.
  */
 #include "indexer.h"
@@ -12,10 +12,9 @@
 #include <unistd.h>
 
 #include "analyzer.h"
-#include "bm25.h"
 #include "buf.h"
 #include "dbswap.h"
-#include "docdata.h"
+#include "docbuild.h"
 #include "hash.h"
 #include "schema.h"
 #include "shards.h"
@@ -78,9 +77,8 @@ void frs_indexer_settings(const frs_passage_opts_t *p, char *buf, size_t n)
 {
     snprintf(buf, n,
              "analyzer=%d french-snowball fold=case,nfc,ligatures,accents "
-             "elision stopwords=stem-only passages=min:%u,max:%u,overlap:%u",
-             FRS_ANALYZER_VERSION, p->min_words, p->max_words,
-             p->overlap_words);
+             "elision stopwords=stem-only passages=min:%u,max:%u",
+             FRS_ANALYZER_VERSION, p->min_words, p->max_words);
 }
 
 /* FRS_EVERSION (message in *errmsg) unless schema and analyzer are this
@@ -418,58 +416,6 @@ void frs_indexer_shards(const frs_indexer_t *ix, unsigned *total,
     }
 }
 
-/* Token callback: add one analysed word to a document. */
-typedef struct {
-    frs_xdoc_t *doc;
-    const char *pfx_exact, *pfx_stem;
-    frs_strset_t *words; /* NULL: no spelling data from this field */
-    frs_buf_t term;
-    frs_status_t rc;
-} termctx_t;
-
-/* Words worth offering as spelling corrections: alphabetic, 3-30 bytes. */
-static int spelling_word(const frs_token_t *t)
-{
-    return !(t->flags & (FRS_TOK_STOP | FRS_TOK_NUMBER | FRS_TOK_HASHED |
-                         FRS_TOK_COMPOUND)) &&
-           t->exact_len >= 3 && t->exact_len <= 30;
-}
-
-static int add_token(void *ctx, const frs_token_t *t)
-{
-    termctx_t *c = ctx;
-    frs_buf_reset(&c->term);
-    frs_buf_puts(&c->term, c->pfx_exact);
-    frs_buf_append(&c->term, t->exact, t->exact_len);
-    if (c->term.rc != FRS_OK) {
-        c->rc = c->term.rc;
-        return 1;
-    }
-    c->rc = frs_xdoc_add_posting(c->doc, c->term.data, c->term.len, t->pos);
-    if (c->rc == FRS_OK && c->words && spelling_word(t))
-        c->rc = frs_strset_incr(c->words, t->exact, t->exact_len, 1);
-    if (c->rc == FRS_OK && !(t->flags & FRS_TOK_STOP)) {
-        frs_buf_reset(&c->term);
-        frs_buf_puts(&c->term, c->pfx_stem);
-        frs_buf_append(&c->term, t->stem, t->stem_len);
-        c->rc = c->term.rc;
-        if (c->rc == FRS_OK)
-            c->rc = frs_xdoc_add_term(c->doc, c->term.data, c->term.len, 1);
-    }
-    return c->rc != FRS_OK;
-}
-
-static frs_status_t add_bool(frs_xdoc_t *doc, frs_buf_t *b, const char *pfx,
-                             const char *val, size_t n)
-{
-    frs_buf_reset(b);
-    frs_buf_puts(b, pfx);
-    frs_buf_append(b, val, n);
-    if (b->rc != FRS_OK)
-        return b->rc;
-    return frs_xdoc_add_term(doc, b->data, b->len, 0);
-}
-
 /* Open shard s for writing if needed and start its transaction. */
 static frs_status_t begin_if_needed(frs_indexer_t *ix, shard_t *s)
 {
@@ -485,84 +431,22 @@ static frs_status_t begin_if_needed(frs_indexer_t *ix, shard_t *s)
     return FRS_OK;
 }
 
-/* Build and store passage n of article a in shard s. */
-static frs_status_t add_passage(frs_indexer_t *ix, shard_t *s,
-                                const frs_article_t *a, const char *hash,
-                                const frs_span_t *sp, unsigned n,
-                                unsigned npass, frs_buf_t *tmp)
+/* Build article a's document and store it in shard s, replacing the
+ * article's old document when it had one. */
+static frs_status_t store_article(frs_indexer_t *ix, shard_t *s,
+                                  const frs_article_t *a, const char *hash,
+                                  const char *id_term, int replace,
+                                  size_t *npassages)
 {
     frs_xdoc_t *doc = NULL;
-    frs_status_t rc = frs_xdoc_new(&doc);
+    frs_status_t rc = frs_docbuild(ix->an, a, &ix->o.passage, hash, s->words,
+                                   &doc, npassages);
     if (rc != FRS_OK)
         return rc;
-    termctx_t c = {doc, "", FRS_PFX_STEM, s->words, FRS_BUF_INIT, FRS_OK};
-    const char *text = a->body + sp->start;
-    size_t text_len = sp->end - sp->start;
-    rc = frs_analyzer_run(ix->an, text, text_len, 0, add_token, &c, NULL);
-    if (rc == FRS_OK)
-        rc = c.rc;
-    if (rc == FRS_OK && a->title) {
-        c.words = NULL;
-        c.pfx_exact = FRS_PFX_TITLE;
-        c.pfx_stem = FRS_PFX_TITLE_STEM;
-        rc = frs_analyzer_run(ix->an, a->title, strlen(a->title), 0,
-                              add_token, &c, NULL);
-        if (rc == FRS_OK)
-            rc = c.rc;
-    }
-    frs_buf_free(&c.term);
-    char num[16];
-    snprintf(num, sizeof num, "%u", n);
-    if (rc == FRS_OK)
-        rc = add_bool(doc, tmp, FRS_PFX_ARTICLE, a->id, strlen(a->id));
-    if (rc == FRS_OK)
-        rc = frs_xdoc_set_value(doc, FRS_SLOT_ARTICLE, a->id, strlen(a->id));
-    if (rc == FRS_OK)
-        rc = frs_xdoc_set_value(doc, FRS_SLOT_PASSAGE, num, strlen(num));
-    if (rc == FRS_OK)
-        rc = frs_xdoc_set_value(doc, FRS_SLOT_HASH, hash, 16);
-    if (rc == FRS_OK && a->date) {
-        char ymd[9] = {a->date[0], a->date[1], a->date[2], a->date[3],
-                       a->date[5], a->date[6], a->date[8], a->date[9], 0};
-        rc = frs_xdoc_set_value(doc, FRS_SLOT_DATE, ymd, 8);
-        if (rc == FRS_OK)
-            rc = frs_xdoc_set_value(doc, FRS_SLOT_MONTH, a->date, 7);
-        if (rc == FRS_OK)
-            rc = add_bool(doc, tmp, FRS_PFX_YEAR, ymd, 4);
-        if (rc == FRS_OK)
-            rc = add_bool(doc, tmp, FRS_PFX_MONTH, ymd, 6);
-    }
-    char *data = NULL;
-    size_t data_len = 0;
-    char date10[11] = "";
-    if (a->date) {
-        memcpy(date10, a->date, 10);
-        date10[10] = '\0';
-    }
-    if (rc == FRS_OK) {
-        data = frs_docdata_encode(a->id, n, npass, a->title, a->url,
-                                  a->date ? date10 : NULL, text, text_len,
-                                  &data_len);
-        rc = data ? frs_xdoc_set_data(doc, data, data_len) : FRS_ENOMEM;
-    }
-    free(data);
-    if (rc == FRS_OK) {
-        frs_buf_reset(tmp);
-        frs_buf_printf(tmp, "%s%s#%u", FRS_PFX_PASSAGE, a->id, n);
-        rc = tmp->rc;
-        /* the unique passage term is in the document (docs/format.md);
-         * the article's old passages were deleted (frs_indexer_add), so
-         * this is an add, which costs less than a replace */
-        if (rc == FRS_OK)
-            rc = frs_xdoc_add_term(doc, tmp->data, tmp->len, 0);
-        if (rc == FRS_OK) {
-            rc = frs_xdb_replace(s->db, NULL, doc);
-            if (rc != FRS_OK)
-                rc = fail(ix, s, rc, "cannot store a passage");
-        }
-    }
+    /* a new article is added, which costs less than a replace */
+    rc = frs_xdb_replace(s->db, replace ? id_term : NULL, doc);
     frs_xdoc_free(doc);
-    return rc;
+    return rc == FRS_OK ? rc : fail(ix, s, rc, "cannot store an article");
 }
 
 static void article_hash(const frs_indexer_t *ix, const frs_article_t *a,
@@ -597,17 +481,6 @@ frs_status_t frs_indexer_mark_seen(frs_indexer_t *ix, const char *id)
  * without, its reader sees the last commit, which is the whole truth since
  * this indexer holds the layout lock and has changed nothing there. */
 
-/* Called by frs_xr_search for each distinct hash value among the passages
- * of the article looked up (see shard_hash). */
-static void on_hash(void *ctx, const char *value, size_t len,
-                    unsigned long long count)
-{
-    char **out = ctx;
-    (void)count;
-    if (!*out)
-        *out = strndup(value, len);
-}
-
 /* *hash (malloc'd) = the content hash of the article whose A term is term
  * in shard s, or NULL when s does not hold it. */
 static frs_status_t shard_hash(frs_indexer_t *ix, shard_t *s,
@@ -623,23 +496,8 @@ static frs_status_t shard_hash(frs_indexer_t *ix, shard_t *s,
     frs_status_t rc = reader(ix, s, &xr);
     if (rc != FRS_OK || !xr)
         return rc;
-    /* The reader API has no value look-up: a match spy counting the hash
-     * slot over the article's passages (no hit fetched) gives it. */
-    frs_qnode_t *q = frs_qnode_term(term, strlen(term));
-    if (!q)
-        return FRS_ENOMEM;
-    frs_search_opts_t so = {.k1 = FRS_BM25_K1, .b = FRS_BM25_B,
-                            .min_normlen = FRS_BM25_MIN_NORMLEN, .max = 0,
-                            .collapse_slot = -1, .facet_cb = on_hash,
-                            .facet_ctx = hash, .facet_slot = FRS_SLOT_HASH};
-    rc = frs_xr_search(xr, q, &so, NULL, NULL, NULL);
-    frs_qnode_free(q);
-    if (rc != FRS_OK) {
-        free(*hash);
-        *hash = NULL;
-        return fail(ix, s, rc, "cannot look up an article");
-    }
-    return FRS_OK;
+    rc = frs_xr_first_value(xr, term, FRS_SLOT_HASH, hash);
+    return rc == FRS_OK ? rc : fail(ix, s, rc, "cannot look up an article");
 }
 
 /* *found = whether shard s holds the article whose A term is term. */
@@ -818,11 +676,6 @@ frs_status_t frs_indexer_add(frs_indexer_t *ix, const frs_article_t *a)
     size_t from = (size_t)-1, t = (size_t)(s - ix->sh);
     if (!old && frs_shards_can_move(&ix->scheme))
         rc = find_elsewhere(ix, t, tmp.data, first, &from);
-    frs_span_t *spans = NULL;
-    size_t n = 0;
-    if (rc == FRS_OK)
-        rc = frs_passage_split(a->body, a->body_len, &ix->o.passage, &spans,
-                               &n);
     if (rc == FRS_OK && from != (size_t)-1) {
         /* Remove it from its old shard first, and make that durable before
          * the new copy can be: a crash leaves the article missing (the next
@@ -840,14 +693,9 @@ frs_status_t frs_indexer_add(frs_indexer_t *ix, const frs_article_t *a)
     s = &ix->sh[t];
     if (rc == FRS_OK)
         rc = begin_if_needed(ix, s);
-    if (rc == FRS_OK && old) {
-        rc = frs_xdb_delete_term(s->db, tmp.data, NULL);
-        if (rc != FRS_OK)
-            rc = fail(ix, s, rc, "cannot delete the old passages");
-    }
-    for (size_t i = 0; rc == FRS_OK && i < n; i++)
-        rc = add_passage(ix, s, a, hash, &spans[i], (unsigned)i, (unsigned)n,
-                         &tmp);
+    size_t n = 0;
+    if (rc == FRS_OK)
+        rc = store_article(ix, s, a, hash, tmp.data, old != NULL, &n);
     if (rc == FRS_OK) {
         if (old || from != (size_t)-1) {
             ix->counts.updated++;
@@ -860,7 +708,6 @@ frs_status_t frs_indexer_add(frs_indexer_t *ix, const frs_article_t *a)
         ix->counts.bytes += a->body_len;
         rc = maybe_commit(ix);
     }
-    free(spans);
     free(old);
     frs_buf_free(&tmp);
     return rc;

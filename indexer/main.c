@@ -84,9 +84,10 @@ static void usage(FILE *out)
 "      --shard-by SCHEME    make DBDIR a sharded index: one database per\n"
 "                           year, per month, or hash:N (N shards by id);\n"
 "                           later runs need no option (docs/scaling.md)\n"
-"      --passage-min N      merge paragraphs shorter than N words (default %d)\n"
-"      --passage-max N      split passages longer than N words (default %d)\n"
-"      --passage-overlap N  start each passage N words early (default %d)\n"
+"      --passage-min N      merge whole paragraphs into passages of at least\n"
+"                           N words (default %d)\n"
+"      --passage-max N      ... and at most N words; a longer paragraph is cut\n"
+"                           at sentence ends (default %d)\n"
 "      --batch N            commit every N changed articles (default %d,\n"
 "                           %d with --rebuild, which commits without fsync)\n"
 "      --max-article-bytes N  reject larger articles (default %u)\n"
@@ -103,7 +104,7 @@ static void usage(FILE *out)
 "3 incompatible database schema; 4 failure (the last committed index is\n"
 "intact); 5 the database is locked by another indexer.\n",
             prog, prog, FRS_PASSAGE_MIN_WORDS, FRS_PASSAGE_MAX_WORDS,
-            FRS_PASSAGE_OVERLAP_WORDS, FRS_INDEXER_BATCH, FRS_INDEXER_BULK_BATCH,
+            FRS_INDEXER_BATCH, FRS_INDEXER_BULK_BATCH,
             FRS_INGEST_MAX_ARTICLE_BYTES);
 }
 
@@ -815,7 +816,7 @@ static unsigned long long input_bytes(int argc, char **argv, int first)
 
 int main(int argc, char **argv)
 {
-    enum { O_DELETE = 256, O_DELETE_FROM, O_PMIN, O_PMAX, O_POVER, O_BATCH,
+    enum { O_DELETE = 256, O_DELETE_FROM, O_PMIN, O_PMAX, O_BATCH,
            O_MAXBYTES, O_WAIT, O_STRICT, O_SUMMARY, O_JSON_SUMMARY, O_LOG,
            O_PRUNE, O_REBUILD, O_COMPACT, O_JOBS, O_VERSION, O_SHARD_BY };
     static const struct option opts[] = {
@@ -824,7 +825,6 @@ int main(int argc, char **argv)
         {"delete-from", required_argument, 0, O_DELETE_FROM},
         {"passage-min", required_argument, 0, O_PMIN},
         {"passage-max", required_argument, 0, O_PMAX},
-        {"passage-overlap", required_argument, 0, O_POVER},
         {"batch", required_argument, 0, O_BATCH},
         {"max-article-bytes", required_argument, 0, O_MAXBYTES},
         {"wait", required_argument, 0, O_WAIT},
@@ -845,7 +845,6 @@ int main(int argc, char **argv)
     memset(&r, 0, sizeof r);
     r.o.passage.min_words = FRS_PASSAGE_MIN_WORDS;
     r.o.passage.max_words = FRS_PASSAGE_MAX_WORDS;
-    r.o.passage.overlap_words = FRS_PASSAGE_OVERLAP_WORDS;
     r.o.batch_articles = 0; /* the default of the kind of run */
     r.o.create = 1;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -884,7 +883,7 @@ int main(int argc, char **argv)
                 return EXIT_USAGE;
             }
             break;
-        case O_PMIN: case O_PMAX: case O_POVER: case O_BATCH:
+        case O_PMIN: case O_PMAX: case O_BATCH:
         case O_MAXBYTES: case O_WAIT: case O_JOBS:
             if (!parse_uint(optarg, &v)) {
                 const char *name = "?";
@@ -899,7 +898,6 @@ int main(int argc, char **argv)
             }
             if (c == O_PMIN) r.o.passage.min_words = v;
             else if (c == O_PMAX) r.o.passage.max_words = v;
-            else if (c == O_POVER) r.o.passage.overlap_words = v;
             else if (c == O_BATCH) r.o.batch_articles = v ? v : 1;
             else if (c == O_MAXBYTES) r.in.max_article_bytes = v;
             else if (c == O_JOBS) r.jobs = v;

@@ -76,10 +76,9 @@ static void shard_stats(const frs_stub_entry_t *st, size_t n, shardinfo_t *si)
             if (xs.doccount > 0 && !versions_ok(schema, anv))
                 si->compatible = 0;
             json_t *d = json_pack(
-                "{s:I, s:I, s:I, s:s}", "articles",
+                "{s:I, s:I, s:s}", "articles",
                 (json_int_t)(arts[0] ? strtoll(arts, NULL, 10) : 0),
-                "passages", (json_int_t)xs.doccount, "size_bytes",
-                (json_int_t)size, "last_update", upd);
+                "size_bytes", (json_int_t)size, "last_update", upd);
             if (o && d)
                 json_object_update(o, d);
             json_decref(d);
@@ -157,13 +156,12 @@ int frs_admin_stats(const char *path, int json, FILE *out, FILE *err)
         return 4;
     }
     if (json) {
-        json_t *j = json_pack("{s:s, s:I, s:I, s:I, s:I, s:f, s:s, s:s, s:s, s:s, s:b}",
+        json_t *j = json_pack("{s:s, s:I, s:I, s:I, s:f, s:s, s:s, s:s, s:s, s:b}",
             "database", path,
             "articles", (json_int_t)(articles[0] ? strtoll(articles, NULL, 10) : 0),
-            "passages", (json_int_t)st.doccount,
             "distinct_terms", (json_int_t)terms,
             "size_bytes", (json_int_t)size,
-            "average_passage_length", st.avlength,
+            "average_article_length", st.avlength,
             "last_update", updated, "schema", schema, "analyzer", anv,
             "settings", settings, "compatible", compatible);
         if (j && stub) {
@@ -183,8 +181,8 @@ int frs_admin_stats(const char *path, int json, FILE *out, FILE *err)
             fprintf(out, "shards          %zu (%zu local, %zu remote)\n", nstub,
                     si.local, si.remote);
         fprintf(out, "articles        %s\n", articles[0] ? articles : "?");
-        fprintf(out, "passages        %llu (average length %.1f terms)\n",
-                st.doccount, st.avlength);
+        fprintf(out, "average length  %.1f terms per article\n",
+                st.avlength);
         fprintf(out, "distinct terms  %llu\n", terms);
         fprintf(out, "size on disk    %.1f MB%s\n", (double)size / 1e6,
                 stub && si.remote ? " (local shards)" : "");
@@ -207,8 +205,7 @@ int frs_admin_stats(const char *path, int json, FILE *out, FILE *err)
 
 typedef struct {
     char *id;
-    unsigned n, of;
-    char hash[17];
+    size_t npassages;
 } prec_t;
 
 typedef struct {
@@ -224,6 +221,8 @@ static int on_doc(void *ctx, unsigned docid, const char *data, size_t len,
 {
     scan_t *s = ctx;
     (void)docid;
+    (void)value;
+    (void)vlen;
     s->fingerprint += frs_hash_update(FRS_HASH_INIT, data, len);
     frs_docinfo_t d;
     if (frs_docdata_decode(data, len, &d) != FRS_OK) {
@@ -244,10 +243,7 @@ static int on_doc(void *ctx, unsigned docid, const char *data, size_t len,
     prec_t *p = &s->v[s->n++];
     p->id = d.id;
     d.id = NULL;
-    p->n = d.passage;
-    p->of = d.npassages;
-    snprintf(p->hash, sizeof p->hash, "%.*s", (int)(vlen < 16 ? vlen : 16),
-             value);
+    p->npassages = d.npassages;
     frs_docinfo_clear(&d);
     return 0;
 }
@@ -255,8 +251,7 @@ static int on_doc(void *ctx, unsigned docid, const char *data, size_t len,
 static int by_id(const void *a, const void *b)
 {
     const prec_t *x = a, *y = b;
-    int c = strcmp(x->id, y->id);
-    return c ? c : (x->n > y->n) - (x->n < y->n);
+    return strcmp(x->id, y->id);
 }
 
 /* Xapian's consistency check of the database at path; 0 when sound, else
@@ -335,35 +330,29 @@ int frs_admin_check(const char *path, int json, int verbose, FILE *out,
     frs_xr_free(xr);
     if (s.n > 1)
         qsort(s.v, s.n, sizeof *s.v, by_id);
-    unsigned long long articles = 0, incomplete = 0;
+    /* one document per article: an id stored twice is damage */
+    unsigned long long articles = 0, duplicated = 0, passages = 0;
     for (size_t i = 0; i < s.n;) {
         size_t j = i;
-        int whole = 1;
-        while (j < s.n && !strcmp(s.v[j].id, s.v[i].id)) {
-            if (s.v[j].n != j - i || s.v[j].of != s.v[i].of ||
-                strcmp(s.v[j].hash, s.v[i].hash) != 0)
-                whole = 0;
-            j++;
-        }
-        if (j - i != s.v[i].of)
-            whole = 0;
+        while (j < s.n && !strcmp(s.v[j].id, s.v[i].id))
+            passages += s.v[j++].npassages;
         articles++;
-        if (!whole) {
-            incomplete++;
-            fprintf(err, "query: %s: article '%s' is incomplete: %zu of %u "
-                         "passages\n", path, s.v[i].id, j - i, s.v[i].of);
+        if (j - i > 1) {
+            duplicated++;
+            fprintf(err, "query: %s: article '%s' is stored %zu times\n",
+                    path, s.v[i].id, j - i);
         }
         i = j;
     }
     char fp[17];
     frs_hash_hex(s.fingerprint, fp);
-    int ok = incomplete == 0 && s.undecodable == 0;
+    int ok = duplicated == 0 && s.undecodable == 0;
     if (json) {
         json_t *j = json_pack("{s:s, s:b, s:I, s:I, s:I, s:I, s:s}",
             "database", path, "ok", ok, "articles", (json_int_t)articles,
-            "passages", (json_int_t)s.n,
-            "incomplete_articles", (json_int_t)incomplete,
-            "undecodable_passages", (json_int_t)s.undecodable,
+            "passages", (json_int_t)passages,
+            "duplicated_articles", (json_int_t)duplicated,
+            "undecodable_articles", (json_int_t)s.undecodable,
             "fingerprint", fp);
         if (j && nstub > 0) {
             json_object_set_new(j, "shards", json_integer((json_int_t)nstub));
@@ -376,9 +365,9 @@ int frs_admin_check(const char *path, int json, int verbose, FILE *out,
             json_decref(j);
         }
     } else {
-        fprintf(out, "%s: %s: articles %llu, passages %zu, incomplete %llu, "
+        fprintf(out, "%s: %s: articles %llu, passages %llu, duplicated %llu, "
                      "undecodable %llu, fingerprint %s\n",
-                path, ok ? "ok" : "DAMAGED", articles, s.n, incomplete,
+                path, ok ? "ok" : "DAMAGED", articles, passages, duplicated,
                 s.undecodable, fp);
     }
     for (size_t i = 0; i < s.n; i++)

@@ -42,7 +42,8 @@ static void usage(FILE *out)
 "  -d, --db DIR          database directory (required)\n"
 "  -n, --limit N         number of hits (default 10)\n"
 "      --offset N        skip the first N hits (default 0)\n"
-"      --articles        one hit per article: its best passage\n"
+"      --passages        one hit per matching passage (default: one hit per\n"
+"                        article, with its best passage; --articles)\n"
 "      --from DATE       only articles dated DATE (YYYY-MM-DD) or later\n"
 "      --to DATE         only articles dated DATE or earlier\n"
 "      --json            one JSON document (snippets HTML-escaped, <mark>)\n"
@@ -54,6 +55,9 @@ static void usage(FILE *out)
 "      --b X             BM25 b (default %.2f)\n"
 "      --exact-boost X   weight of exact-form matches (default %.2f)\n"
 "      --title-weight X  weight of title matches (default %.2f)\n"
+"      --passage-weight X  weight of the best passage's score added to the\n"
+"                        article's (default %.2f)\n"
+"      --rerank N        articles reranked with it (default %d)\n"
 "      --snippet N       snippet length in bytes, 0 = whole passage (default %d)\n"
 "      --color WHEN      auto (default), always or never\n"
 "      --stats           show what the database holds (with --json: JSON)\n"
@@ -73,7 +77,8 @@ static void usage(FILE *out)
 "3 incompatible database schema; 4 database missing, unreadable or damaged;\n"
 "5 (--serve) the address cannot be bound.\n",
             prog, prog, prog, prog, FRS_BM25_K1, FRS_BM25_B, FRS_QP_EXACT_BOOST,
-            FRS_QP_TITLE_WEIGHT, FRS_HL_DEFAULT_BYTES, FRS_SERVER_DEFAULT_LISTEN);
+            FRS_QP_TITLE_WEIGHT, FRS_SEARCH_PASSAGE_WEIGHT, FRS_SEARCH_RERANK,
+            FRS_HL_DEFAULT_BYTES, FRS_SERVER_DEFAULT_LISTEN);
 }
 
 static int parse_double(const char *s, double *out)
@@ -154,7 +159,7 @@ static int run_batch(frs_searcher_t *s, const frs_search_params_t *p, int json)
         if (json)
             frs_output_batch_json(stdout, qid, r);
         else if (r)
-            frs_output_trec(stdout, qid, r, p->articles);
+            frs_output_trec(stdout, qid, r, p->passages);
         fflush(stdout); /* one answer per line, as soon as it is known */
         frs_results_free(r);
     }
@@ -164,7 +169,7 @@ static int run_batch(frs_searcher_t *s, const frs_search_params_t *p, int json)
 
 int main(int argc, char **argv)
 {
-    enum { O_OFFSET = 256, O_ARTICLES, O_FROM, O_TO, O_JSON, O_EXPLAIN,
+    enum { O_OFFSET = 256, O_ARTICLES, O_PASSAGES, O_PWEIGHT, O_RERANK, O_FROM, O_TO, O_JSON, O_EXPLAIN,
            O_BATCH, O_K1, O_B, O_EXACT, O_TITLEW, O_SNIPPET, O_COLOR,
            O_STATS, O_CHECK, O_VERSION, O_SERVE, O_LISTEN, O_THREADS,
            O_ACCESS_LOG };
@@ -173,6 +178,9 @@ int main(int argc, char **argv)
         {"limit", required_argument, 0, 'n'},
         {"offset", required_argument, 0, O_OFFSET},
         {"articles", no_argument, 0, O_ARTICLES},
+        {"passages", no_argument, 0, O_PASSAGES},
+        {"passage-weight", required_argument, 0, O_PWEIGHT},
+        {"rerank", required_argument, 0, O_RERANK},
         {"from", required_argument, 0, O_FROM},
         {"to", required_argument, 0, O_TO},
         {"json", no_argument, 0, O_JSON},
@@ -221,7 +229,10 @@ int main(int argc, char **argv)
         case 'd': db = optarg; break;
         case 'n': if (!parse_uint(optarg, &p.limit, 10000)) bad = "--limit"; break;
         case O_OFFSET: if (!parse_uint(optarg, &p.offset, 1000000)) bad = "--offset"; break;
-        case O_ARTICLES: p.articles = 1; break;
+        case O_ARTICLES: p.passages = 0; break;
+        case O_PASSAGES: p.passages = 1; break;
+        case O_PWEIGHT: if (!parse_double(optarg, &p.passage_weight)) bad = "--passage-weight"; break;
+        case O_RERANK: if (!parse_uint(optarg, &p.rerank, 10000)) bad = "--rerank"; break;
         case O_FROM: p.from = optarg; break;
         case O_TO: p.to = optarg; break;
         case O_JSON: json = 1; break;

@@ -16,13 +16,14 @@
 static void print_explain(FILE *f, const frs_hit_info_t *h,
                           const frs_results_t *r, const char *indent)
 {
+    const frs_explained_t *e = &h->explain;
     fprintf(f, "%sexplain: %.6f = sum of %zu term weight%s "
-               "(passage length %llu, average %.2f, %llu passages)\n",
-            indent, h->explain_sum, h->nexplain, h->nexplain == 1 ? "" : "s",
-            h->doclen, r->avlength, r->doccount);
-    for (size_t i = 0; i < h->nexplain; i++) {
-        const frs_explain_t *x = &h->explain[i];
-        fprintf(f, "%s  %9.6f  %-24s idf %.4f (in %llu passages) x tf %.4f "
+               "(article length %llu, average %.2f, %llu articles)\n",
+            indent, e->sum, e->n, e->n == 1 ? "" : "s", e->doclen,
+            r->avlength, r->doccount);
+    for (size_t i = 0; i < e->n; i++) {
+        const frs_explain_t *x = &e->parts[i];
+        fprintf(f, "%s  %9.6f  %-24s idf %.4f (in %llu articles) x tf %.4f "
                    "(wdf %u, L %.3f) x factor %.2f\n",
                 indent, x->part.weight, x->term, x->part.idf, x->termfreq,
                 x->part.tf, x->wdf, x->part.normlen, x->factor);
@@ -41,19 +42,21 @@ void frs_output_text(FILE *f, frs_searcher_t *s, const frs_results_t *r,
         fprintf(f, "%s%3u. %s%s  %s(%.3f)%s\n", o->color ? C_BOLD : "",
                 h->rank, title, o->color ? C_OFF : "", o->color ? C_DIM : "",
                 h->score, o->color ? C_OFF : "");
-        fprintf(f, "     %s%s%s%s | passage %u/%u", o->color ? C_DIM : "",
+        fprintf(f, "     %s%s%s%s | passage %zu/%zu", o->color ? C_DIM : "",
                 h->info.date ? h->info.date : "",
                 h->info.date ? " | " : "",
-                h->info.url ? h->info.url : h->info.id, h->info.passage + 1,
+                h->info.url ? h->info.url : h->info.id, h->passage + 1,
                 h->info.npassages);
         if (h->info.url)
             fprintf(f, " | %s", h->info.id);
-        if (h->collapsed)
-            fprintf(f, " | +%u other passage%s", h->collapsed,
-                    h->collapsed > 1 ? "s" : "");
+        if (h->matching > 1)
+            fprintf(f, " | +%zu other passage%s", h->matching - 1,
+                    h->matching > 2 ? "s" : "");
         fprintf(f, "%s\n", o->color ? C_OFF : "");
-        char *snip = frs_highlight(frs_searcher_analyzer(s), h->info.text,
-                                   strlen(h->info.text), r->parsed, &hl);
+        size_t tlen;
+        const char *text = frs_hit_text(h, &tlen);
+        char *snip = frs_highlight(frs_searcher_analyzer(s), text, tlen,
+                                   r->parsed, &hl);
         fprintf(f, "     %s\n", snip ? snip : "");
         free(snip);
         if (o->explain)
@@ -84,23 +87,28 @@ json_t *frs_results_json(frs_searcher_t *s, const char *q,
         json_object_set_new(j, "rank", json_integer(h->rank));
         json_object_set_new(j, "score", json_real(h->score));
         set_str(j, "article_id", h->info.id);
-        json_object_set_new(j, "passage", json_integer(h->info.passage));
-        json_object_set_new(j, "passages", json_integer(h->info.npassages));
+        json_object_set_new(j, "passage", json_integer((json_int_t)h->passage));
+        json_object_set_new(j, "passages",
+                            json_integer((json_int_t)h->info.npassages));
         set_str(j, "title", h->info.title);
         set_str(j, "url", h->info.url);
         set_str(j, "date", h->info.date);
-        char *snip = frs_highlight(frs_searcher_analyzer(s), h->info.text,
-                                   strlen(h->info.text), r->parsed, &hl);
+        size_t tlen;
+        const char *text = frs_hit_text(h, &tlen);
+        char *snip = frs_highlight(frs_searcher_analyzer(s), text, tlen,
+                                   r->parsed, &hl);
         json_object_set_new(j, "snippet", json_string(snip ? snip : ""));
         free(snip);
-        if (p->articles)
-            json_object_set_new(j, "other_matching_passages",
-                                json_integer(h->collapsed));
+        json_object_set_new(j, "matching_passages",
+                            json_integer((json_int_t)h->matching));
+        if (h->title_only)
+            json_object_set_new(j, "title_only", json_true());
         if (p->explain) {
+            const frs_explained_t *e = &h->explain;
             json_t *ex = json_object();
             json_t *terms = json_array();
-            for (size_t k = 0; k < h->nexplain; k++) {
-                const frs_explain_t *x = &h->explain[k];
+            for (size_t k = 0; k < e->n; k++) {
+                const frs_explain_t *x = &e->parts[k];
                 json_t *t = json_object();
                 json_object_set_new(t, "term", json_string(x->term));
                 json_object_set_new(t, "weight", json_real(x->part.weight));
@@ -112,8 +120,8 @@ json_t *frs_results_json(frs_searcher_t *s, const char *q,
                 json_object_set_new(t, "factor", json_real(x->factor));
                 json_array_append_new(terms, t);
             }
-            json_object_set_new(ex, "sum", json_real(h->explain_sum));
-            json_object_set_new(ex, "doclen", json_integer((json_int_t)h->doclen));
+            json_object_set_new(ex, "sum", json_real(e->sum));
+            json_object_set_new(ex, "doclen", json_integer((json_int_t)e->doclen));
             json_object_set_new(ex, "terms", terms);
             json_object_set_new(j, "explain", ex);
         }
@@ -129,16 +137,16 @@ json_t *frs_results_json(frs_searcher_t *s, const char *q,
 }
 
 void frs_output_trec(FILE *f, const char *qid, const frs_results_t *r,
-                     int articles)
+                     int passages)
 {
     for (size_t i = 0; i < r->n; i++) {
         const frs_hit_info_t *h = &r->hits[i];
-        if (articles)
+        if (!passages)
             fprintf(f, "%s Q0 %s %u %.6f frs\n", qid, h->info.id, h->rank,
                     h->score);
         else
-            fprintf(f, "%s Q0 %s#%u %u %.6f frs\n", qid, h->info.id,
-                    h->info.passage, h->rank, h->score);
+            fprintf(f, "%s Q0 %s#%zu %u %.6f frs\n", qid, h->info.id,
+                    h->passage, h->rank, h->passage_score);
     }
 }
 
@@ -151,7 +159,8 @@ void frs_output_batch_json(FILE *f, const char *qid, const frs_results_t *r)
     for (size_t i = 0; r && i < r->n; i++) {
         json_t *h = json_object();
         json_object_set_new(h, "article_id", json_string(r->hits[i].info.id));
-        json_object_set_new(h, "passage", json_integer(r->hits[i].info.passage));
+        json_object_set_new(h, "passage",
+                            json_integer((json_int_t)r->hits[i].passage));
         json_object_set_new(h, "score", json_real(r->hits[i].score));
         json_array_append_new(hits, h);
     }

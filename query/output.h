@@ -31,7 +31,7 @@ json_t *frs_results_json(frs_searcher_t *s, const char *q,
 
 /* One line per hit: qid Q0 docid rank score tag. */
 void frs_output_trec(FILE *f, const char *qid, const frs_results_t *r,
-                     int articles);
+                     int passages);
 
 /* One JSON object on one line: {"qid", "took_ms", "hits": [...]}. */
 void frs_output_batch_json(FILE *f, const char *qid, const frs_results_t *r);

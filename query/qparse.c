@@ -84,6 +84,40 @@ int frs_strlist_has(const frs_strlist_t *l, const char *s, size_t n)
     return 0;
 }
 
+/* Record a body word searched for (once). */
+static int qword_add(frs_parsed_t *p, const char *exact, const char *stem)
+{
+    for (size_t i = 0; i < p->nqwords; i++)
+        if (strcmp(p->words[i].exact, exact) == 0) {
+            if (!p->words[i].stem[0] && stem[0]) {
+                char *s = strdup(stem);
+                if (!s)
+                    return 0;
+                free(p->words[i].stem);
+                p->words[i].stem = s;
+            }
+            return 1;
+        }
+    if (p->nqwords == p->qwords_cap) {
+        size_t cap = p->qwords_cap ? p->qwords_cap * 2 : 8;
+        frs_qword_t *v = realloc(p->words, cap * sizeof *v);
+        if (!v)
+            return 0;
+        p->words = v;
+        p->qwords_cap = cap;
+    }
+    frs_qword_t *w = &p->words[p->nqwords];
+    w->exact = strdup(exact);
+    w->stem = strdup(stem);
+    if (!w->exact || !w->stem) {
+        free(w->exact);
+        free(w->stem);
+        return 0;
+    }
+    p->nqwords++;
+    return 1;
+}
+
 static void strlist_free(frs_strlist_t *l)
 {
     for (size_t i = 0; i < l->n; i++)
@@ -163,7 +197,8 @@ static frs_qnode_t *word_query(ctx_t *c, const tok_t *t, int title, int hl)
     }
     if (q && hl) {
         if (!strlist_add(&c->p->exact, t->exact) ||
-            (!stop && !strlist_add(&c->p->stems, t->stem))) {
+            (!stop && !strlist_add(&c->p->stems, t->stem)) ||
+            (!title && !qword_add(c->p, t->exact, stop ? "" : t->stem))) {
             frs_qnode_free(q);
             return NULL;
         }
@@ -186,7 +221,8 @@ static frs_qnode_t *phrase_query(ctx_t *c, const toks_t *ts, size_t from,
     for (size_t i = from; i < to; i++) {
         if (ts->v[i].flags & FRS_TOK_COMPOUND)
             continue;
-        if (hl && !strlist_add(&c->p->exact, ts->v[i].exact)) {
+        if (hl && (!strlist_add(&c->p->exact, ts->v[i].exact) ||
+                   (!title && !qword_add(c->p, ts->v[i].exact, "")))) {
             frs_qnode_free(q);
             return NULL;
         }
@@ -425,5 +461,10 @@ void frs_parsed_free(frs_parsed_t *p)
     frs_qnode_free(p->query);
     strlist_free(&p->exact);
     strlist_free(&p->stems);
+    for (size_t i = 0; i < p->nqwords; i++) {
+        free(p->words[i].exact);
+        free(p->words[i].stem);
+    }
+    free(p->words);
     free(p);
 }

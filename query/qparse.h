@@ -40,11 +40,21 @@ typedef struct {
     size_t n, cap;
 } frs_strlist_t;
 
+/* A body word of the query, for finding the passages that hold it. */
+typedef struct {
+    char *exact;          /* exact form (no prefix) */
+    char *stem;           /* its stem, "" when only the exact form counts
+                             (stop words, words of a phrase) */
+} frs_qword_t;
+
 typedef struct {
     frs_qnode_t *query;   /* owned */
     frs_strlist_t exact;  /* exact forms to highlight (no prefix) */
     frs_strlist_t stems;  /* stems to highlight (no prefix) */
     unsigned nwords;      /* words kept in the query */
+    frs_qword_t *words;   /* distinct body words searched for (not excluded,
+                             not title:), in query order */
+    size_t nqwords, qwords_cap;
 } frs_parsed_t;
 
 /* Parse q[0..len).  FRS_OK; FRS_EINVAL with *errmsg (malloc'd) for an empty

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT
- * search.c: searcher (schema check, parse, run, decode, explain).
+ * search.c: searcher (schema check, parse, run, best passages, explain).
  */
 #include "search.h"
 
@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "analyzer.h"
+#include "passages.h"
 #include "schema.h"
 
 struct frs_searcher {
@@ -24,7 +25,20 @@ void frs_search_params_init(frs_search_params_t *p)
     p->bm25.min_normlen = FRS_BM25_MIN_NORMLEN;
     p->qp.exact_boost = FRS_QP_EXACT_BOOST;
     p->qp.title_weight = FRS_QP_TITLE_WEIGHT;
+    p->passage_weight = FRS_SEARCH_PASSAGE_WEIGHT;
+    p->rerank = FRS_SEARCH_RERANK;
     p->limit = 10;
+}
+
+const char *frs_hit_text(const frs_hit_info_t *h, size_t *len)
+{
+    if (h->passage >= h->info.npassages) {
+        *len = 0;
+        return "";
+    }
+    const frs_passage_t *ps = &h->info.passages[h->passage];
+    *len = ps->end - ps->start;
+    return h->info.body + ps->start;
 }
 
 static char *msgf(const char *path, const char *what, const char *detail)
@@ -35,6 +49,38 @@ static char *msgf(const char *path, const char *what, const char *detail)
         snprintf(m, n, "%s: %s%s%s", path, what, detail[0] ? ": " : "",
                  detail);
     return m;
+}
+
+/* FRS_EVERSION with *errmsg unless the database is of this program's
+ * schema and analyzer. */
+static frs_status_t check_versions(frs_searcher_t *s, const char *path,
+                                   char **errmsg)
+{
+    char *schema = NULL, *anv = NULL;
+    frs_status_t rc = frs_xr_get_metadata(s->xr, FRS_META_SCHEMA, &schema);
+    if (rc == FRS_OK)
+        rc = frs_xr_get_metadata(s->xr, FRS_META_ANALYZER, &anv);
+    if (rc != FRS_OK) {
+        *errmsg = msgf(path, "cannot read metadata", frs_xr_errmsg(s->xr));
+    } else {
+        char want_s[16], want_a[16];
+        snprintf(want_s, sizeof want_s, "%d", FRS_SCHEMA_VERSION);
+        snprintf(want_a, sizeof want_a, "%d", FRS_ANALYZER_VERSION);
+        if (strcmp(schema, want_s) != 0 || strcmp(anv, want_a) != 0) {
+            char d[300];
+            snprintf(d, sizeof d,
+                     "schema '%s', analyzer '%s'; this program reads schema "
+                     "%s, analyzer %s (rebuild it: indexer -d %s --rebuild "
+                     "INPUT...)",
+                     schema[0] ? schema : "none", anv[0] ? anv : "none",
+                     want_s, want_a, path);
+            *errmsg = msgf(path, "incompatible database", d);
+            rc = FRS_EVERSION;
+        }
+    }
+    free(schema);
+    free(anv);
+    return rc;
 }
 
 frs_status_t frs_searcher_open(const char *path, frs_searcher_t **out,
@@ -55,29 +101,7 @@ frs_status_t frs_searcher_open(const char *path, frs_searcher_t **out,
         free(s);
         return rc;
     }
-    char *schema = NULL, *anv = NULL;
-    rc = frs_xr_get_metadata(s->xr, FRS_META_SCHEMA, &schema);
-    if (rc == FRS_OK)
-        rc = frs_xr_get_metadata(s->xr, FRS_META_ANALYZER, &anv);
-    if (rc != FRS_OK) {
-        *errmsg = msgf(path, "cannot read metadata", frs_xr_errmsg(s->xr));
-    } else {
-        char want_s[16], want_a[16];
-        snprintf(want_s, sizeof want_s, "%d", FRS_SCHEMA_VERSION);
-        snprintf(want_a, sizeof want_a, "%d", FRS_ANALYZER_VERSION);
-        if (strcmp(schema, want_s) != 0 || strcmp(anv, want_a) != 0) {
-            char d[200];
-            snprintf(d, sizeof d,
-                     "schema '%s', analyzer '%s'; this program reads schema "
-                     "%s, analyzer %s (reindex with this version's indexer)",
-                     schema[0] ? schema : "none", anv[0] ? anv : "none",
-                     want_s, want_a);
-            *errmsg = msgf(path, "incompatible database", d);
-            rc = FRS_EVERSION;
-        }
-    }
-    free(schema);
-    free(anv);
+    rc = check_versions(s, path, errmsg);
     if (rc == FRS_OK)
         rc = frs_analyzer_new(&s->an);
     if (rc != FRS_OK) {
@@ -107,33 +131,180 @@ frs_xr_t *frs_searcher_reader(frs_searcher_t *s)
     return s->xr;
 }
 
+/* ---- the articles Xapian ranked ---- */
+
 typedef struct {
-    frs_results_t *r;
+    unsigned docid;
+    double score;
+    unsigned xrank;       /* Xapian's order */
+    frs_docinfo_t info;
+    double *pscores;      /* per passage */
+    size_t best, matching;
+} art_t;
+
+typedef struct {
+    art_t *v;
+    size_t n, cap;
     int oom;
-} collect_t;
+} arts_t;
 
 static int on_hit(void *ctx, const frs_hit_t *h)
 {
-    collect_t *c = ctx;
-    frs_results_t *r = c->r;
-    frs_hit_info_t *hi = &r->hits[r->n];
-    memset(hi, 0, sizeof *hi);
-    hi->docid = h->docid;
-    hi->score = h->score;
-    hi->collapsed = h->collapse_count;
-    frs_status_t rc = frs_docdata_decode(h->data, h->data_len, &hi->info);
-    if (rc == FRS_ECORRUPT) {
-        hi->info.id = strdup("?");
-        hi->info.text = strdup("");
-        rc = hi->info.id && hi->info.text ? FRS_OK : FRS_ENOMEM;
+    arts_t *a = ctx;
+    if (a->n == a->cap) {
+        size_t cap = a->cap ? a->cap * 2 : 16;
+        art_t *v = realloc(a->v, cap * sizeof *v);
+        if (!v) {
+            a->oom = 1;
+            return 1;
+        }
+        a->v = v;
+        a->cap = cap;
+    }
+    art_t *t = &a->v[a->n];
+    memset(t, 0, sizeof *t);
+    t->docid = h->docid;
+    t->score = h->score;
+    t->xrank = (unsigned)a->n;
+    frs_status_t rc = frs_docdata_decode(h->data, h->data_len, &t->info);
+    if (rc == FRS_ECORRUPT) { /* shown as "?" rather than failing */
+        t->info.id = strdup("?");
+        t->info.body = strdup("");
+        rc = t->info.id && t->info.body ? FRS_OK : FRS_ENOMEM;
     }
     if (rc != FRS_OK) {
-        c->oom = 1;
+        frs_docinfo_clear(&t->info);
+        a->oom = 1;
         return 1;
     }
-    r->n++;
+    a->n++;
     return 0;
 }
+
+static void arts_free(arts_t *a)
+{
+    for (size_t i = 0; i < a->n; i++) {
+        frs_docinfo_clear(&a->v[i].info);
+        free(a->v[i].pscores);
+    }
+    free(a->v);
+}
+
+/* Score the passages of every article fetched. */
+static frs_status_t score_passages(frs_searcher_t *s, const frs_parsed_t *pq,
+                                   arts_t *a)
+{
+    frs_pscorer_t *ps = NULL;
+    frs_status_t rc = frs_pscorer_new(s->xr, s->an, pq, &ps);
+    for (size_t i = 0; rc == FRS_OK && i < a->n; i++) {
+        art_t *t = &a->v[i];
+        size_t np = t->info.npassages;
+        t->pscores = calloc(np ? np : 1, sizeof *t->pscores);
+        if (!t->pscores) {
+            rc = FRS_ENOMEM;
+            break;
+        }
+        rc = frs_pscorer_run(ps, t->docid, &t->info, t->pscores);
+        t->best = frs_pscore_best(t->pscores, np, &t->matching);
+    }
+    frs_pscorer_free(ps);
+    return rc;
+}
+
+static int by_score(const void *x, const void *y)
+{
+    const art_t *a = x, *b = y;
+    if (a->score != b->score)
+        return a->score < b->score ? 1 : -1;
+    return a->xrank < b->xrank ? -1 : a->xrank > b->xrank;
+}
+
+/* ---- the hits shown ---- */
+
+typedef struct {
+    size_t art, passage;
+    double pscore;
+} phit_t;
+
+static int by_pscore(const void *x, const void *y)
+{
+    const phit_t *a = x, *b = y;
+    if (a->pscore != b->pscore)
+        return a->pscore < b->pscore ? 1 : -1;
+    if (a->art != b->art)
+        return a->art < b->art ? -1 : 1;
+    return a->passage < b->passage ? -1 : a->passage > b->passage;
+}
+
+/* Move article t into hit h, showing passage k. */
+static frs_status_t fill_hit(frs_hit_info_t *h, art_t *t, size_t k, int copy)
+{
+    memset(h, 0, sizeof *h);
+    h->docid = t->docid;
+    h->score = t->score;
+    h->passage = k;
+    h->matching = t->matching;
+    h->title_only = t->matching == 0;
+    h->passage_score = t->info.npassages ? t->pscores[k] : 0;
+    if (!copy) {
+        h->info = t->info;
+        memset(&t->info, 0, sizeof t->info);
+        return FRS_OK;
+    }
+    /* passages of one article listed as several hits: each its own copy */
+    size_t len = 0;
+    char *data = frs_docdata_encode(&t->info, &len);
+    frs_status_t rc = data ? frs_docdata_decode(data, len, &h->info)
+                           : FRS_ENOMEM;
+    free(data);
+    return rc;
+}
+
+/* The window [offset, offset + limit) of the passages of the articles. */
+static frs_status_t passage_hits(const frs_search_params_t *p, arts_t *a,
+                                 frs_results_t *r)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < a->n; i++)
+        n += a->v[i].matching ? a->v[i].matching : 1;
+    phit_t *ph = calloc(n ? n : 1, sizeof *ph);
+    if (!ph)
+        return FRS_ENOMEM;
+    n = 0;
+    for (size_t i = 0; i < a->n; i++) {
+        art_t *t = &a->v[i];
+        for (size_t k = 0; k < t->info.npassages; k++)
+            if (t->pscores[k] > 0 || (t->matching == 0 && k == t->best))
+                ph[n++] = (phit_t){i, k, t->pscores[k]};
+    }
+    qsort(ph, n, sizeof *ph, by_pscore);
+    frs_status_t rc = FRS_OK;
+    for (size_t i = p->offset; rc == FRS_OK && i < n && r->n < p->limit;
+         i++) {
+        frs_hit_info_t *h = &r->hits[r->n];
+        rc = fill_hit(h, &a->v[ph[i].art], ph[i].passage, 1);
+        if (rc == FRS_OK) {
+            h->score = h->passage_score; /* the order of the list */
+            r->n++;
+        }
+    }
+    free(ph);
+    return rc;
+}
+
+static frs_status_t article_hits(const frs_search_params_t *p, size_t first,
+                                 arts_t *a, frs_results_t *r)
+{
+    frs_status_t rc = FRS_OK;
+    for (size_t i = first; rc == FRS_OK && i < a->n && r->n < p->limit; i++) {
+        rc = fill_hit(&r->hits[r->n], &a->v[i], a->v[i].best, 0);
+        if (rc == FRS_OK)
+            r->n++;
+    }
+    return rc;
+}
+
+/* ---- facets ---- */
 
 typedef struct {
     frs_results_t *r;
@@ -141,14 +312,20 @@ typedef struct {
     int oom;
 } facets_t;
 
-/* Facet callback: keep one month and its count (values arrive in order). */
-static void on_month(void *ctx, const char *value, size_t len,
-                     unsigned long long count)
+/* Facet callback: dates "YYYYMMDD" arrive in order; count them by month. */
+static void on_date(void *ctx, const char *value, size_t len,
+                    unsigned long long count)
 {
     facets_t *f = ctx;
     frs_results_t *r = f->r;
-    if (f->oom || len == 0)
+    if (f->oom || len < 6)
         return;
+    char month[8] = {value[0], value[1], value[2], value[3], '-', value[4],
+                     value[5], 0};
+    if (r->nmonths > 0 && strcmp(r->months[r->nmonths - 1].value, month) == 0) {
+        r->months[r->nmonths - 1].count += count;
+        return;
+    }
     if (r->nmonths == f->cap) {
         size_t cap = f->cap ? f->cap * 2 : 32;
         frs_facet_t *v = realloc(r->months, cap * sizeof *v);
@@ -159,215 +336,17 @@ static void on_month(void *ctx, const char *value, size_t len,
         r->months = v;
         f->cap = cap;
     }
-    char *s = malloc(len + 1);
+    char *s = strdup(month);
     if (!s) {
         f->oom = 1;
         return;
     }
-    memcpy(s, value, len);
-    s[len] = '\0';
     r->months[r->nmonths].value = s;
     r->months[r->nmonths].count = count;
     r->nmonths++;
 }
 
-/* ---- explanation: evaluate the query tree on one document ---- */
-
-typedef struct {
-    char *exact;
-    unsigned pos;
-} wpos_t;
-
-typedef struct {
-    wpos_t *v;
-    size_t n, cap;
-    const char *pfx;
-    int oom;
-} wposlist_t;
-
-static int collect_pos(void *ctx, const frs_token_t *t)
-{
-    wposlist_t *l = ctx;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 64;
-        wpos_t *v = realloc(l->v, cap * sizeof *v);
-        if (!v) {
-            l->oom = 1;
-            return 1;
-        }
-        l->v = v;
-        l->cap = cap;
-    }
-    size_t pl = strlen(l->pfx);
-    char *e = malloc(pl + t->exact_len + 1);
-    if (!e) {
-        l->oom = 1;
-        return 1;
-    }
-    memcpy(e, l->pfx, pl);
-    memcpy(e + pl, t->exact, t->exact_len);
-    e[pl + t->exact_len] = '\0';
-    l->v[l->n].exact = e;
-    l->v[l->n].pos = t->pos;
-    l->n++;
-    return 0;
-}
-
-typedef struct {
-    frs_searcher_t *s;
-    const frs_search_params_t *p;
-    frs_hit_info_t *hit;
-    frs_xr_stats_t st;
-    wposlist_t words; /* body and title words with positions */
-    int have_words;
-    frs_status_t rc;
-} explain_t;
-
-static int has_at(const wposlist_t *l, const char *term, unsigned pos)
-{
-    for (size_t i = 0; i < l->n; i++)
-        if (l->v[i].pos == pos && strcmp(l->v[i].exact, term) == 0)
-            return 1;
-    return 0;
-}
-
-static int phrase_found(explain_t *e, const frs_qnode_t *q)
-{
-    if (!e->have_words) {
-        e->have_words = 1;
-        e->words.pfx = "";
-        frs_analyzer_run(e->s->an, e->hit->info.text,
-                         strlen(e->hit->info.text), 0, collect_pos, &e->words,
-                         NULL);
-        if (e->hit->info.title) {
-            e->words.pfx = FRS_PFX_TITLE;
-            frs_analyzer_run(e->s->an, e->hit->info.title,
-                             strlen(e->hit->info.title), 0, collect_pos,
-                             &e->words, NULL);
-        }
-        if (e->words.oom)
-            e->rc = FRS_ENOMEM;
-    }
-    if (q->nkids == 0)
-        return 0;
-    for (size_t i = 0; i < e->words.n; i++) {
-        if (strcmp(e->words.v[i].exact, q->kids[0]->term) != 0)
-            continue;
-        size_t k = 1;
-        while (k < q->nkids &&
-               has_at(&e->words, q->kids[k]->term, e->words.v[i].pos + (unsigned)k))
-            k++;
-        if (k == q->nkids)
-            return 1;
-    }
-    return 0;
-}
-
-static int add_part(explain_t *e, const frs_qnode_t *q, double factor,
-                    double *w)
-{
-    unsigned wdf = 0;
-    unsigned long long tf = 0;
-    frs_status_t rc = frs_xr_doc_wdf(e->s->xr, e->hit->docid, q->term,
-                                     q->term_len, &wdf);
-    if (rc == FRS_OK && wdf > 0)
-        rc = frs_xr_termfreq(e->s->xr, q->term, q->term_len, &tf);
-    if (rc != FRS_OK) {
-        e->rc = rc;
-        return 0;
-    }
-    if (wdf == 0)
-        return 0;
-    frs_hit_info_t *h = e->hit;
-    frs_explain_t *v = realloc(h->explain, (h->nexplain + 1) * sizeof *v);
-    if (!v) {
-        e->rc = FRS_ENOMEM;
-        return 0;
-    }
-    h->explain = v;
-    frs_explain_t *x = &v[h->nexplain];
-    x->term = strdup(q->term);
-    if (!x->term) {
-        e->rc = FRS_ENOMEM;
-        return 0;
-    }
-    h->nexplain++;
-    x->factor = factor;
-    x->wdf = wdf;
-    x->termfreq = tf;
-    x->part = frs_bm25_term(&e->p->bm25, (double)e->st.doccount, (double)tf,
-                            1, wdf, (double)h->doclen, e->st.avlength, factor);
-    *w += x->part.weight;
-    return 1;
-}
-
-/* Does q match the document; add its weight to *w (recording parts). */
-static int eval(explain_t *e, const frs_qnode_t *q, double factor, double *w)
-{
-    double sub = 0;
-    int m = 0;
-    size_t mark = e->hit->nexplain;
-    switch (q->op) {
-    case FRS_Q_TERM:
-        return add_part(e, q, factor, w);
-    case FRS_Q_PHRASE:
-        if (!phrase_found(e, q))
-            return 0;
-        for (size_t i = 0; i < q->nkids; i++)
-            add_part(e, q->kids[i], factor, w);
-        return 1;
-    case FRS_Q_OR:
-        for (size_t i = 0; i < q->nkids; i++)
-            m |= eval(e, q->kids[i], factor, w);
-        return m;
-    case FRS_Q_AND:
-        m = 1;
-        for (size_t i = 0; i < q->nkids; i++)
-            m &= eval(e, q->kids[i], factor, &sub);
-        break;
-    case FRS_Q_AND_MAYBE:
-        m = q->nkids > 0 && eval(e, q->kids[0], factor, &sub);
-        for (size_t i = 1; m && i < q->nkids; i++)
-            eval(e, q->kids[i], factor, &sub);
-        break;
-    case FRS_Q_AND_NOT:
-    case FRS_Q_FILTER:
-        m = q->nkids > 0 && eval(e, q->kids[0], factor, &sub);
-        break;
-    case FRS_Q_SCALE:
-        return q->nkids > 0 && eval(e, q->kids[0], factor * q->scale, w);
-    case FRS_Q_VALUE_RANGE:
-    case FRS_Q_MATCH_ALL:
-        return 1;
-    }
-    if (m) {
-        *w += sub;
-    } else {
-        /* drop parts recorded by a branch that did not match */
-        for (size_t i = mark; i < e->hit->nexplain; i++)
-            free(e->hit->explain[i].term);
-        e->hit->nexplain = mark;
-    }
-    return m;
-}
-
-static frs_status_t explain_hit(frs_searcher_t *s,
-                                const frs_search_params_t *p,
-                                const frs_xr_stats_t *st, frs_qnode_t *q,
-                                frs_hit_info_t *h)
-{
-    explain_t e = {s, p, h, *st, {0}, 0, FRS_OK};
-    frs_status_t rc = frs_xr_doclength(s->xr, h->docid, &h->doclen);
-    if (rc != FRS_OK)
-        return rc;
-    double w = 0;
-    eval(&e, q, 1.0, &w);
-    h->explain_sum = w;
-    for (size_t i = 0; i < e.words.n; i++)
-        free(e.words.v[i].exact);
-    free(e.words.v);
-    return e.rc;
-}
+/* ---- running a query ---- */
 
 static int valid_day(const char *d)
 {
@@ -387,13 +366,130 @@ static void ymd(const char *d, char out[9])
     out[8] = '\0';
 }
 
+/* FILTER(query, date range): the parsed query moves into it. */
+static frs_status_t add_date_filter(frs_parsed_t *pq, const char *from,
+                                    const char *to)
+{
+    char lo[9] = "", hi[9] = "";
+    if (from)
+        ymd(from, lo);
+    if (to)
+        ymd(to, hi);
+    frs_qnode_t *f = frs_qnode_new(FRS_Q_FILTER);
+    frs_qnode_t *query = pq->query;
+    pq->query = NULL;
+    frs_status_t rc = f ? frs_qnode_add(f, query)
+                        : (frs_qnode_free(query), FRS_ENOMEM);
+    if (rc == FRS_OK) {
+        rc = frs_qnode_add(f, frs_qnode_range(FRS_SLOT_DATE, lo, hi));
+        pq->query = f;
+    } else {
+        frs_qnode_free(f);
+    }
+    return rc;
+}
+
+/* Xapian's ranking of the articles into a, then their passages. */
+static frs_status_t rank_articles(frs_searcher_t *s,
+                                  const frs_search_params_t *p,
+                                  frs_results_t *r, arts_t *a, size_t *first)
+{
+    /* reranking and listing passages need the articles before the window */
+    int whole = p->passages || p->passage_weight > 0;
+    unsigned want = p->offset + p->limit;
+    if (p->passage_weight > 0 && want < p->rerank)
+        want = p->rerank;
+    frs_search_opts_t so = {.k1 = p->bm25.k1,
+                            .b = p->bm25.b,
+                            .min_normlen = p->bm25.min_normlen,
+                            .first = whole ? 0 : p->offset,
+                            .max = whole ? want : p->limit,
+                            .collapse_slot = -1,
+                            .check_at_least = p->offset + p->limit + 1};
+    facets_t fc = {r, 0, 0};
+    if (p->facet_months) {
+        so.facet_cb = on_date;
+        so.facet_ctx = &fc;
+        so.facet_slot = FRS_SLOT_DATE;
+    }
+    frs_search_info_t info;
+    frs_status_t rc = frs_xr_search(s->xr, r->parsed->query, &so, on_hit, a,
+                                    &info);
+    if (rc == FRS_OK && (a->oom || fc.oom))
+        rc = FRS_ENOMEM;
+    if (rc == FRS_OK)
+        rc = score_passages(s, r->parsed, a);
+    if (rc != FRS_OK)
+        return rc;
+    r->estimated = info.estimated;
+    if (p->passage_weight > 0) {
+        for (size_t i = 0; i < a->n; i++)
+            if (a->v[i].info.npassages)
+                a->v[i].score += p->passage_weight *
+                                 a->v[i].pscores[a->v[i].best];
+        qsort(a->v, a->n, sizeof *a->v, by_score);
+    }
+    *first = whole ? p->offset : 0;
+    return FRS_OK;
+}
+
+static double ms_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) * 1e3 +
+           (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* One attempt at the query: the articles, their passages, the hits. */
+static frs_status_t run_once(frs_searcher_t *s, const frs_search_params_t *p,
+                             frs_results_t *r)
+{
+    arts_t a = {0};
+    size_t first = 0;
+    frs_status_t rc = rank_articles(s, p, r, &a, &first);
+    if (rc == FRS_OK)
+        rc = p->passages ? passage_hits(p, &a, r)
+                         : article_hits(p, first, &a, r);
+    arts_free(&a);
+    frs_xr_stats_t st;
+    if (rc == FRS_OK)
+        rc = frs_xr_stats(s->xr, &st);
+    for (size_t i = 0; rc == FRS_OK && i < r->n; i++) {
+        r->hits[i].rank = p->offset + (unsigned)i + 1;
+        if (p->explain)
+            rc = frs_explain(s->xr, &p->bm25, r->parsed->query,
+                             r->hits[i].docid, &r->hits[i].explain);
+    }
+    if (rc == FRS_OK) {
+        r->avlength = st.avlength;
+        r->doccount = st.doccount;
+    }
+    return rc;
+}
+
+/* Forget the hits of a failed attempt. */
+static void clear_hits(frs_results_t *r)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        frs_docinfo_clear(&r->hits[i].info);
+        frs_explained_clear(&r->hits[i].explain);
+    }
+    r->n = 0;
+    for (size_t i = 0; i < r->nmonths; i++)
+        free(r->months[i].value);
+    free(r->months);
+    r->months = NULL;
+    r->nmonths = 0;
+}
+
 frs_status_t frs_searcher_run(frs_searcher_t *s, const char *q, size_t len,
                               const frs_search_params_t *p,
                               frs_results_t **out, char **errmsg)
 {
     *out = NULL;
     *errmsg = NULL;
-    struct timespec t0, t1;
+    struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     if ((p->from && !valid_day(p->from)) || (p->to && !valid_day(p->to))) {
         *errmsg = strdup("dates must be written YYYY-MM-DD");
@@ -407,73 +503,29 @@ frs_status_t frs_searcher_run(frs_searcher_t *s, const char *q, size_t len,
         free(r);
         return rc;
     }
-    if (p->from || p->to) {
-        char lo[9] = "", hi[9] = "";
-        if (p->from)
-            ymd(p->from, lo);
-        if (p->to)
-            ymd(p->to, hi);
-        /* FILTER(query, date range): the parsed query moves into it */
-        frs_qnode_t *f = frs_qnode_new(FRS_Q_FILTER);
-        frs_qnode_t *query = r->parsed->query;
-        r->parsed->query = NULL;
-        rc = f ? frs_qnode_add(f, query) : (frs_qnode_free(query), FRS_ENOMEM);
-        if (rc == FRS_OK) {
-            rc = frs_qnode_add(f, frs_qnode_range(FRS_SLOT_DATE, lo, hi));
-            r->parsed->query = f;
-        } else {
-            frs_qnode_free(f);
-        }
-        if (rc != FRS_OK) {
-            frs_results_free(r);
-            return FRS_ENOMEM;
-        }
-    }
-    unsigned limit = p->limit;
-    r->hits = calloc(limit ? limit : 1, sizeof *r->hits);
-    if (!r->hits) {
-        frs_results_free(r);
-        return FRS_ENOMEM;
-    }
-    frs_search_opts_t so = {.k1 = p->bm25.k1,
-                            .b = p->bm25.b,
-                            .min_normlen = p->bm25.min_normlen,
-                            .first = p->offset,
-                            .max = limit,
-                            .collapse_slot = p->articles ? FRS_SLOT_ARTICLE : -1,
-                            .check_at_least = p->offset + limit + 1};
-    facets_t fc = {r, 0, 0};
-    if (p->facet_months) {
-        so.facet_cb = on_month;
-        so.facet_ctx = &fc;
-        so.facet_slot = FRS_SLOT_MONTH;
-    }
-    frs_search_info_t info;
-    collect_t c = {r, 0};
-    rc = frs_xr_search(s->xr, r->parsed->query, &so, on_hit, &c, &info);
-    if (rc == FRS_OK && (c.oom || fc.oom))
+    if (p->from || p->to)
+        rc = add_date_filter(r->parsed, p->from, p->to);
+    r->hits = calloc(p->limit ? p->limit : 1, sizeof *r->hits);
+    if (rc == FRS_OK && !r->hits)
         rc = FRS_ENOMEM;
-    frs_xr_stats_t st;
     if (rc == FRS_OK)
-        rc = frs_xr_stats(s->xr, &st);
-    if (rc == FRS_OK) {
-        r->estimated = info.estimated;
-        r->avlength = st.avlength;
-        r->doccount = st.doccount;
-        for (size_t i = 0; i < r->n; i++)
-            r->hits[i].rank = p->offset + (unsigned)i + 1;
-        for (size_t i = 0; rc == FRS_OK && p->explain && i < r->n; i++)
-            rc = explain_hit(s, p, &st, r->parsed->query, &r->hits[i]);
+        rc = run_once(s, p, r);
+    if (rc == FRS_EMODIFIED) {
+        /* the revision read was overwritten between two reads (the
+         * articles, then their positions): read the latest, once more */
+        clear_hits(r);
+        rc = frs_xr_reopen(s->xr, NULL);
+        if (rc == FRS_OK)
+            rc = run_once(s, p, r);
     }
     if (rc != FRS_OK) {
-        *errmsg = strdup(frs_xr_errmsg(s->xr)[0] ? frs_xr_errmsg(s->xr)
-                                                  : frs_strerror(rc));
+        if (!*errmsg)
+            *errmsg = strdup(frs_xr_errmsg(s->xr)[0] ? frs_xr_errmsg(s->xr)
+                                                      : frs_strerror(rc));
         frs_results_free(r);
         return rc;
     }
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    r->took_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
-                 (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+    r->took_ms = ms_since(&t0);
     *out = r;
     return FRS_OK;
 }
@@ -484,9 +536,7 @@ void frs_results_free(frs_results_t *r)
         return;
     for (size_t i = 0; i < r->n; i++) {
         frs_docinfo_clear(&r->hits[i].info);
-        for (size_t k = 0; k < r->hits[i].nexplain; k++)
-            free(r->hits[i].explain[k].term);
-        free(r->hits[i].explain);
+        frs_explained_clear(&r->hits[i].explain);
     }
     free(r->hits);
     for (size_t i = 0; i < r->nmonths; i++)

@@ -1,7 +1,14 @@
 /* SPDX-License-Identifier: MIT
- * search.h: one open database and the way from a query string to ranked,
- * decoded passages, with optional per-term BM25 explanations.  Used by the
- * command line (single query and --batch) and by the HTTP server.
+ * search.h: one open database and the way from a query string to ranked
+ * articles, each with the passage that best answers the query, with
+ * optional per-term BM25 explanations.  Used by the command line (single
+ * query and --batch) and by the HTTP server.
+ *
+ * Ranking: Xapian's BM25 over whole articles (body words, their stems and
+ * the title, qparse.h).  With passage_weight > 0 the best passage's score
+ * (passages.h) times passage_weight is added to the article's, over the
+ * first rerank articles.  With passages set, hits are passages instead: the
+ * matching passages of the best articles, best passage score first.
  *
  * Ownership: a searcher owns its reader and analyzer (one per thread).
  * frs_results_t owns its hits, their decoded data and the parsed query.
@@ -11,45 +18,48 @@
 
 #include "bm25.h"
 #include "docdata.h"
+#include "explain.h"
 #include "qparse.h"
 #include "xdb.h"
 
 typedef struct frs_searcher frs_searcher_t;
 
+/* Defaults chosen by measurement: see docs/relevance.md. */
+#define FRS_SEARCH_PASSAGE_WEIGHT 0.0
+#define FRS_SEARCH_RERANK 50
+
 typedef struct {
     frs_bm25_params_t bm25;
     frs_qparse_opts_t qp;
     unsigned offset, limit;
-    int articles;            /* one hit per article (collapse) */
+    int passages;            /* one hit per matching passage */
+    double passage_weight;   /* weight of the best passage's score */
+    unsigned rerank;         /* articles reranked with it */
     const char *from, *to;   /* "YYYY-MM-DD" or NULL */
     int explain;
-    int facet_months;        /* count matching passages per month */
+    int facet_months;        /* count matching articles per month */
 } frs_search_params_t;
 
 /* Defaults for every field. */
 void frs_search_params_init(frs_search_params_t *p);
 
 typedef struct {
-    char *term;              /* with its prefix */
-    double factor;           /* scaling applied above the term */
-    unsigned wdf;
-    unsigned long long termfreq;
-    frs_bm25_part_t part;
-} frs_explain_t;
-
-typedef struct {
     unsigned docid;
     unsigned rank;           /* 1-based, counting the offset */
-    double score;
-    unsigned collapsed;      /* other passages of the article that matched */
-    frs_docinfo_t info;
-    frs_explain_t *explain;  /* with params.explain */
-    size_t nexplain;
-    double explain_sum;
-    unsigned long long doclen;
+    double score;            /* the article's (its BM25 score, plus
+                                passage_weight times its best passage's);
+                                with params.passages the passage's */
+    double passage_score;    /* of the passage shown */
+    frs_docinfo_t info;      /* the article */
+    size_t passage;          /* the passage shown (index into
+                                info.passages) */
+    size_t matching;         /* passages holding a query word */
+    int title_only;          /* no passage holds a query word: the article
+                                matched through its title */
+    frs_explained_t explain; /* with params.explain */
 } frs_hit_info_t;
 
-/* One facet value and the number of matching passages holding it. */
+/* One facet value and the number of matching articles holding it. */
 typedef struct {
     char *value;             /* e.g. "2024-03" */
     unsigned long long count;
@@ -58,15 +68,18 @@ typedef struct {
 typedef struct {
     frs_hit_info_t *hits;
     size_t n;
-    unsigned long long estimated;
+    unsigned long long estimated; /* matching articles */
     double took_ms;
     frs_parsed_t *parsed;
     double avlength;
-    unsigned long long doccount;
+    unsigned long long doccount;  /* articles in the database */
     frs_facet_t *months;     /* with params.facet_months: every month with
-                                matching passages, in ascending order */
+                                matching articles, in ascending order */
     size_t nmonths;
 } frs_results_t;
+
+/* The text of the passage shown for hit h (not NUL-terminated). */
+const char *frs_hit_text(const frs_hit_info_t *h, size_t *len);
 
 /* Open the database at path for searching.  FRS_EVERSION when its schema or
  * analyzer version is not this program's; FRS_ENOTFOUND when missing.

@@ -370,7 +370,7 @@ frs_status_t frs_api_search(frs_searcher_t *s,
         frs_search_params_init(&p);
     p.offset = req->offset;
     p.limit = req->limit;
-    p.articles = req->articles;
+    p.passages = !req->articles;
     p.from = req->from[0] ? req->from : NULL;
     p.to = req->to[0] ? req->to : NULL;
     p.explain = 0;
@@ -792,15 +792,13 @@ static enum MHD_Result handle_health_stats(server_t *srv,
                                                          ? "available"
                                                          : "unavailable"));
     } else {
-        char *articles = meta(xr, FRS_META_ARTICLES);
         char *updated = meta(xr, FRS_META_UPDATED);
         char *schema = meta(xr, FRS_META_SCHEMA);
         char *anv = meta(xr, FRS_META_ANALYZER);
+        /* one document per article, in whichever shard */
         json_object_set_new(j, "articles",
-                            json_integer(articles ? atoll(articles) : 0));
-        json_object_set_new(j, "passages",
                             json_integer((json_int_t)st.doccount));
-        json_object_set_new(j, "average_passage_length",
+        json_object_set_new(j, "average_article_length",
                             json_real(round(st.avlength * 100) / 100));
         json_object_set_new(j, "last_update",
                             updated && updated[0] ? json_string(updated)
@@ -809,7 +807,6 @@ static enum MHD_Result handle_health_stats(server_t *srv,
                             json_integer((json_int_t)frs_dbswap_size(srv->db)));
         json_object_set_new(j, "schema", json_string(schema ? schema : ""));
         json_object_set_new(j, "analyzer", json_string(anv ? anv : ""));
-        free(articles);
         free(updated);
         free(schema);
         free(anv);

@@ -165,13 +165,17 @@ static frs_status_t surface_form(frs_searcher_t *s, const char *word,
     char *best = NULL;
     int best_lower = 0;
     for (size_t i = 0; r && i < r->n && !best_lower; i++) {
-        const char *texts[2] = {r->hits[i].info.text, r->hits[i].info.title};
+        size_t lens[2] = {0, 0};
+        const char *texts[2] = {frs_hit_text(&r->hits[i], &lens[0]),
+                                r->hits[i].info.title};
+        if (texts[1])
+            lens[1] = strlen(texts[1]);
         for (int k = 0; k < 2 && !best_lower; k++) {
             if (!texts[k])
                 continue;
             surface_t f = {texts[k], word, strlen(word), 0, 0, 0};
             if (frs_analyzer_run(frs_searcher_analyzer(s), texts[k],
-                                 strlen(texts[k]), 0, find_surface, &f,
+                                 lens[k], 0, find_surface, &f,
                                  NULL) != FRS_OK) {
                 rc = FRS_ENOMEM;
                 break;

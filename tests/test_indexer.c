@@ -36,7 +36,9 @@ static int teardown(void **state)
 
 static frs_indexer_t *open_ix_with(unsigned batch, int bulk)
 {
-    frs_indexer_opts_t o = {{5, 40, 0}, batch, 0, 0, 1, bulk};
+    frs_indexer_opts_t o = {.passage = {.min_words = 5, .max_words = 40},
+                            .batch_articles = batch, .create = 1,
+                            .bulk = bulk};
     frs_indexer_t *ix = NULL;
     char *err = NULL;
     if (frs_indexer_open(db, &o, &ix, &err) != FRS_OK)
@@ -56,7 +58,8 @@ static void add(frs_indexer_t *ix, const char *id, const char *body)
     assert_int_equal(frs_indexer_add(ix, &a), FRS_OK);
 }
 
-static unsigned long long passages(void)
+/* Documents in the committed database: one per article. */
+static unsigned long long documents(void)
 {
     frs_xr_t *r;
     char *err;
@@ -80,7 +83,7 @@ static void test_indexer_incremental_counts(void **state)
     assert_int_equal(frs_indexer_counts(ix)->added, 2);
     assert_int_equal(frs_indexer_counts(ix)->passages, 3);
     frs_indexer_free(ix);
-    assert_int_equal(passages(), 3);
+    assert_int_equal(documents(), 2);
 
     ix = open_ix();
     add(ix, "a", two);                        /* unchanged */
@@ -93,15 +96,16 @@ static void test_indexer_incremental_counts(void **state)
     assert_int_equal(k->unchanged, 1);
     assert_int_equal(k->updated, 1);
     assert_int_equal(k->added, 0);
+    assert_int_equal(k->passages, 1); /* the updated article's */
     frs_indexer_free(ix);
-    assert_int_equal(passages(), 3);
+    assert_int_equal(documents(), 2); /* replaced, not added */
 
     ix = open_ix();
     assert_int_equal(frs_indexer_delete(ix, "a", &found), FRS_OK);
     assert_true(found);
     assert_int_equal(frs_indexer_commit(ix), FRS_OK);
     frs_indexer_free(ix);
-    assert_int_equal(passages(), 1);
+    assert_int_equal(documents(), 1);
 }
 
 static void test_indexer_prune_keeps_seen(void **state)
@@ -120,7 +124,7 @@ static void test_indexer_prune_keeps_seen(void **state)
     assert_int_equal(frs_indexer_commit(ix), FRS_OK);
     assert_int_equal(frs_indexer_counts(ix)->deleted, 1);
     frs_indexer_free(ix);
-    assert_int_equal(passages(), 2);
+    assert_int_equal(documents(), 2);
 }
 
 static void test_indexer_free_discards_uncommitted(void **state)
@@ -131,7 +135,7 @@ static void test_indexer_free_discards_uncommitted(void **state)
     assert_int_equal(frs_indexer_commit(ix), FRS_OK);
     add(ix, "b", "Texte b.");
     frs_indexer_free(ix);
-    assert_int_equal(passages(), 1);
+    assert_int_equal(documents(), 1);
 }
 
 /* The correction offered for word by the committed database, or NULL. */
@@ -154,7 +158,7 @@ static void test_indexer_bulk_spelling_at_final_commit(void **state)
         frs_indexer_t *ix = open_ix_with(1, bulk);
         add(ix, "a", "La gendarmerie enquête.");
         add(ix, "b", "Le parlement vote.");
-        assert_int_equal(passages(), 2); /* batches of 1: committed */
+        assert_int_equal(documents(), 2); /* batches of 1: committed */
         char *c = correction("gendarmrie");
         if (bulk) {
             assert_null(c);

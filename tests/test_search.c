@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT
  * test_search.c: indexer and searcher together on a real on-disk database:
- * ranking by meaning, collapse, date filters, explanations that add up to
- * Xapian's scores, schema refusal.
+ * ranking by meaning, one hit per article with its best passage, passages
+ * listed, exclusion over the whole article, date filters, explanations that
+ * add up to Xapian's scores, schema refusal.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -33,7 +34,8 @@ static int setup(void **state)
     if (!mkdtemp(dir))
         return -1;
     strcat(dir, "/db");
-    frs_indexer_opts_t o = {{5, 40, 0}, 100, 0, 0, 1, 0};
+    frs_indexer_opts_t o = {.passage = {.min_words = 5, .max_words = 40},
+                            .batch_articles = 100, .create = 1};
     frs_indexer_t *ix;
     char *err;
     if (frs_indexer_open(dir, &o, &ix, &err) != FRS_OK)
@@ -106,19 +108,77 @@ static void test_search_ranks_by_meaning(void **state)
     frs_searcher_free(s);
 }
 
-static void test_search_articles_collapse(void **state)
+static void test_search_one_hit_per_article(void **state)
 {
     (void)state;
     frs_searcher_t *s = open_s();
     frs_search_params_t p;
     frs_search_params_init(&p);
     frs_results_t *r = run(s, "travaux églises", &p);
-    assert_int_equal(r->n, 2); /* two passages of one article */
+    assert_int_equal(r->n, 1); /* both passages of one article match */
+    assert_string_equal(r->hits[0].info.id, "eglise");
+    assert_int_equal(r->hits[0].info.npassages, 2);
+    assert_int_equal(r->hits[0].matching, 2);
+    /* the second passage holds both words as typed, the first "église" */
+    assert_int_equal(r->hits[0].passage, 1);
+    size_t len;
+    const char *t = frs_hit_text(&r->hits[0], &len);
+    assert_memory_equal(t, "Les églises", strlen("Les églises"));
+    assert_false(r->hits[0].title_only);
     frs_results_free(r);
-    p.articles = 1;
+    /* a word only in the title: the article, flagged */
+    r = run(s, "rouvre", &p);
+    assert_int_equal(r->n, 1);
+    assert_int_equal(r->hits[0].matching, 1);
+    frs_results_free(r);
+    r = run(s, "récolte", &p);
+    assert_int_equal(r->n, 1);
+    assert_int_equal(r->hits[0].matching, 1);
+    assert_false(r->hits[0].title_only);
+    frs_results_free(r);
+    r = run(s, "title:pistes", &p);
+    assert_int_equal(r->n, 1);
+    assert_true(r->hits[0].title_only);
+    frs_results_free(r);
+    frs_searcher_free(s);
+}
+
+static void test_search_passages_listed(void **state)
+{
+    (void)state;
+    frs_searcher_t *s = open_s();
+    frs_search_params_t p;
+    frs_search_params_init(&p);
+    p.passages = 1;
+    frs_results_t *r = run(s, "travaux églises", &p);
+    assert_int_equal(r->n, 2);
+    assert_string_equal(r->hits[0].info.id, "eglise");
+    assert_string_equal(r->hits[1].info.id, "eglise");
+    assert_int_equal(r->hits[0].passage, 1);
+    assert_int_equal(r->hits[1].passage, 0);
+    assert_true(r->hits[0].passage_score > r->hits[1].passage_score);
+    frs_results_free(r);
+    p.offset = 1;
     r = run(s, "travaux églises", &p);
     assert_int_equal(r->n, 1);
-    assert_int_equal(r->hits[0].collapsed, 1);
+    assert_int_equal(r->hits[0].passage, 0);
+    assert_int_equal(r->hits[0].rank, 2);
+    frs_results_free(r);
+    frs_searcher_free(s);
+}
+
+static void test_search_exclusion_covers_the_article(void **state)
+{
+    (void)state;
+    frs_searcher_t *s = open_s();
+    frs_search_params_t p;
+    frs_search_params_init(&p);
+    /* "région" is in the other passage of the only article with "église" */
+    frs_results_t *r = run(s, "église -région", &p);
+    assert_int_equal(r->n, 0);
+    frs_results_free(r);
+    r = run(s, "église -cyclable", &p);
+    assert_int_equal(r->n, 1);
     frs_results_free(r);
     frs_searcher_free(s);
 }
@@ -152,10 +212,12 @@ static void test_search_explain_sums_to_score(void **state)
         "Saint-Martin",
     };
     static const double k1s[] = {1.2, 0.5, 2.0}, bs[] = {0.75, 0.0, 1.0};
+    static const double pws[] = {0.0, 0.0, 0.8};
     for (size_t k = 0; k < 3; k++) {
         frs_search_params_t p;
         frs_search_params_init(&p);
         p.explain = 1;
+        p.passage_weight = pws[k];
         p.bm25.k1 = k1s[k];
         p.bm25.b = bs[k];
         p.qp.exact_boost = 1.5;
@@ -163,12 +225,14 @@ static void test_search_explain_sums_to_score(void **state)
             frs_results_t *r = run(s, queries[i], &p);
             assert_true(r->n > 0);
             for (size_t h = 0; h < r->n; h++) {
-                if (r->hits[h].explain_sum - r->hits[h].score > 1e-9 ||
-                    r->hits[h].score - r->hits[h].explain_sum > 1e-9)
-                    fail_msg("%s k1=%g b=%g hit %zu: explain %.12f score %.12f",
-                             queries[i], k1s[k], bs[k], h,
-                             r->hits[h].explain_sum, r->hits[h].score);
-                assert_true(r->hits[h].nexplain > 0);
+                const frs_hit_info_t *x = &r->hits[h];
+                double want = x->explain.sum +
+                              p.passage_weight * x->passage_score;
+                if (want - x->score > 1e-9 || x->score - want > 1e-9)
+                    fail_msg("%s k1=%g b=%g pw=%g hit %zu: explain %.12f "
+                             "score %.12f", queries[i], k1s[k], bs[k],
+                             p.passage_weight, h, want, x->score);
+                assert_true(x->explain.n > 0);
             }
             frs_results_free(r);
         }
@@ -191,7 +255,8 @@ static void test_search_refuses_foreign_schema(void **state)
     assert_non_null(strstr(err, "incompatible"));
     free(err);
     /* and the indexer refuses to write to it */
-    frs_indexer_opts_t o = {{5, 40, 0}, 100, 0, 0, 0, 0};
+    frs_indexer_opts_t o = {.passage = {.min_words = 5, .max_words = 40},
+                            .batch_articles = 100};
     frs_indexer_t *ix;
     assert_int_equal(frs_indexer_open(dir, &o, &ix, &err), FRS_EVERSION);
     free(err);
@@ -201,7 +266,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_search_ranks_by_meaning),
-        cmocka_unit_test(test_search_articles_collapse),
+        cmocka_unit_test(test_search_one_hit_per_article),
+        cmocka_unit_test(test_search_passages_listed),
+        cmocka_unit_test(test_search_exclusion_covers_the_article),
         cmocka_unit_test(test_search_date_filter),
         cmocka_unit_test(test_search_explain_sums_to_score),
         cmocka_unit_test(test_search_refuses_foreign_schema),

@@ -277,7 +277,8 @@ static void test_shards_list_and_stub(void **state)
 
 static frs_indexer_t *open_ix(void)
 {
-    frs_indexer_opts_t o = {{5, 40, 0}, 100, 0, 0, 1, 0};
+    frs_indexer_opts_t o = {.passage = {.min_words = 5, .max_words = 40},
+                            .batch_articles = 100, .create = 1};
     frs_indexer_t *ix = NULL;
     char *err = NULL;
     if (frs_indexer_open(db, &o, &ix, &err) != FRS_OK)
@@ -300,9 +301,9 @@ static void add(frs_indexer_t *ix, const char *id, const char *date,
     assert_int_equal(frs_indexer_add(ix, &a), FRS_OK);
 }
 
-/* Passages of article id in the database (or shard) at path; 0 when the
- * path holds no database. */
-static unsigned long long passages_of(const char *path, const char *id)
+/* Documents of article id in the database (or shard) at path (1 when it
+ * holds the article); 0 when the path holds no database. */
+static unsigned long long docs_of(const char *path, const char *id)
 {
     frs_xr_t *r;
     char *err = NULL, term[128];
@@ -321,7 +322,7 @@ static unsigned long long in_shard(const char *key, const char *id)
 {
     char p[160];
     snprintf(p, sizeof p, "%s/%s", db, key);
-    return passages_of(p, id);
+    return docs_of(p, id);
 }
 
 static const char *two = "Premier paragraphe assez long pour rester seul.\n\n"
@@ -341,13 +342,13 @@ static void test_routed_by_year(void **state)
     assert_int_equal(total, 3);
     assert_int_equal(written, 3);
     frs_indexer_free(ix);
-    assert_int_equal(in_shard("2023", "a"), 2);
+    assert_int_equal(in_shard("2023", "a"), 1);
     assert_int_equal(in_shard("2024", "b"), 1);
     assert_int_equal(in_shard("undated", "c"), 1);
     assert_int_equal(in_shard("2024", "a"), 0);
     /* the index directory reads as one database over every shard */
-    assert_int_equal(passages_of(db, "a"), 2);
-    assert_int_equal(passages_of(db, "c"), 1);
+    assert_int_equal(docs_of(db, "a"), 1);
+    assert_int_equal(docs_of(db, "c"), 1);
     char p[160];
     snprintf(p, sizeof p, "%s/XAPIANDB", db);
     assert_non_null(strstr(slurp(p), "auto 2023\nauto 2024\nauto undated\n"));
@@ -378,9 +379,9 @@ static void test_moved_article_leaves_its_old_shard(void **state)
     assert_int_equal(frs_indexer_counts(ix)->added, 0);
     frs_indexer_free(ix);
     assert_int_equal(in_shard("2023", "a"), 0);
-    assert_int_equal(in_shard("2024", "a"), 2);
+    assert_int_equal(in_shard("2024", "a"), 1);
     assert_int_equal(in_shard("2023", "b"), 1);
-    assert_int_equal(passages_of(db, "a"), 2);
+    assert_int_equal(docs_of(db, "a"), 1);
     /* moved within one run too (the same id met twice) */
     ix = open_ix();
     add(ix, "d", "2021-01-01", "Premier passage.");
@@ -421,9 +422,9 @@ static void test_delete_and_prune_across_shards(void **state)
     assert_int_equal(frs_indexer_commit(ix), FRS_OK);
     assert_int_equal(frs_indexer_counts(ix)->deleted, 1);
     frs_indexer_free(ix);
-    assert_int_equal(passages_of(db, "a"), 1);
-    assert_int_equal(passages_of(db, "c"), 0);
-    assert_int_equal(passages_of(db, "d"), 1);
+    assert_int_equal(docs_of(db, "a"), 1);
+    assert_int_equal(docs_of(db, "c"), 0);
+    assert_int_equal(docs_of(db, "d"), 1);
 }
 
 static void test_only_touched_shards_are_locked(void **state)
@@ -447,7 +448,8 @@ static void test_only_touched_shards_are_locked(void **state)
     assert_int_equal(frs_xdb_open(p, 0, &w, &err), FRS_ELOCKED);
     free(err);
     /* and the whole index is locked against a second indexer */
-    frs_indexer_opts_t o = {{5, 40, 0}, 100, 0, 0, 1, 0};
+    frs_indexer_opts_t o = {.passage = {.min_words = 5, .max_words = 40},
+                            .batch_articles = 100, .create = 1};
     frs_indexer_t *other = NULL;
     assert_int_equal(frs_indexer_open(db, &o, &other, &err), FRS_ELOCKED);
     assert_non_null(strstr(err, "another indexer"));
@@ -468,7 +470,7 @@ static void test_stub_names_committed_shards_only(void **state)
     char p[160];
     snprintf(p, sizeof p, "%s/XAPIANDB", db);
     assert_null(strstr(slurp(p), "2030"));
-    assert_int_equal(passages_of(db, "b"), 0);
+    assert_int_equal(docs_of(db, "b"), 0);
     /* a stub that lost a committed shard (killed between the commit and
      * its rewrite) is repaired by the next indexer */
     put(p, "auto 2023\n");
@@ -481,7 +483,7 @@ static void test_stub_names_committed_shards_only(void **state)
     frs_indexer_free(ix);
     assert_non_null(strstr(slurp(p), "auto 2023\nauto 2031\n"));
     assert_null(strstr(slurp(p), "2030"));
-    assert_int_equal(passages_of(db, "c"), 1);
+    assert_int_equal(docs_of(db, "c"), 1);
 }
 
 static void test_unsharded_database_has_no_stub(void **state)
@@ -499,7 +501,7 @@ static void test_unsharded_database_has_no_stub(void **state)
     assert_false(frs_dbswap_exists(p));
     snprintf(p, sizeof p, "%s/iamglass", db);
     assert_true(frs_dbswap_exists(p));
-    assert_int_equal(passages_of(db, "a"), 1);
+    assert_int_equal(docs_of(db, "a"), 1);
 }
 
 static void test_hash_routing(void **state)
@@ -531,8 +533,8 @@ static void test_hash_routing(void **state)
     assert_true(found);
     assert_int_equal(frs_indexer_commit(ix), FRS_OK);
     frs_indexer_free(ix);
-    assert_int_equal(passages_of(db, "art-7"), 0);
-    assert_int_equal(passages_of(db, "art-8"), 1);
+    assert_int_equal(docs_of(db, "art-7"), 0);
+    assert_int_equal(docs_of(db, "art-8"), 1);
 }
 
 int main(void)

@@ -33,7 +33,8 @@ static int setup(void **state)
     if (!mkdtemp(dir))
         return -1;
     strcat(dir, "/db");
-    frs_indexer_opts_t o = {{5, 40, 0}, 100, 0, 0, 1, 0};
+    frs_indexer_opts_t o = {.passage = {.min_words = 5, .max_words = 40},
+                            .batch_articles = 100, .create = 1};
     frs_indexer_t *ix;
     char *err;
     if (frs_indexer_open(dir, &o, &ix, &err) != FRS_OK)

@@ -22,6 +22,10 @@
 #include "schema.h"
 #include "xdb.h"
 
+/* A value slot of the tests' own documents: the article id, for
+ * collapsing (the binding is tested apart from the project's schema). */
+enum { SLOT_KEY = 4 };
+
 /* ---------- fixture ---------- */
 
 typedef struct {
@@ -127,7 +131,7 @@ static void add_doc(frs_xdb_t *w, const char *uid, const char *article,
         snprintf(aterm, sizeof aterm, "A%s", article);
         assert_int_equal(frs_xdoc_add_term(d, aterm, strlen(aterm), 0),
                          FRS_OK);
-        assert_int_equal(frs_xdoc_set_value(d, FRS_SLOT_ARTICLE, article,
+        assert_int_equal(frs_xdoc_set_value(d, SLOT_KEY, article,
                                             strlen(article)),
                          FRS_OK);
     }
@@ -615,7 +619,7 @@ static void test_xdb_collapse_keeps_one_per_key(void **state)
     hits_t h = {0};
     frs_search_info_t info;
     frs_search_opts_t o = default_opts();
-    o.collapse_slot = FRS_SLOT_ARTICLE;
+    o.collapse_slot = SLOT_KEY;
     search_opts(f, T("pomme"), &o, &h, &info);
     assert_int_equal(h.n, 2);
     assert_string_equal(h.data[0], "a1-best");
@@ -1031,7 +1035,7 @@ static void test_xdb_first_value_sees_uncommitted(void **state)
     assert_non_null(v);
     assert_string_equal(v, "20240229");
     free(v);
-    assert_int_equal(frs_xdb_first_value(w, "Aa1", FRS_SLOT_ARTICLE, &v),
+    assert_int_equal(frs_xdb_first_value(w, "Aa1", SLOT_KEY, &v),
                      FRS_OK);
     assert_string_equal(v, "a1");
     free(v);
@@ -1044,6 +1048,92 @@ static void test_xdb_first_value_sees_uncommitted(void **state)
                      FRS_OK);
     assert_null(v);
     frs_xdb_free(w);
+}
+
+static void test_xdb_reader_first_value(void **state)
+{
+    fixture_t *f = *state;
+    frs_xdb_t *w = open_writer(f);
+    add_doc(w, "a1#1", "a1", "20240229", "pomme", "a1-1");
+    commit(w);
+    frs_xdb_free(w);
+    frs_xr_t *r = open_reader(f);
+    char *v = NULL;
+    assert_int_equal(frs_xr_first_value(r, "Aa1", FRS_SLOT_DATE, &v), FRS_OK);
+    assert_string_equal(v, "20240229");
+    free(v);
+    v = (char *)1;
+    assert_int_equal(frs_xr_first_value(r, "Amissing", FRS_SLOT_DATE, &v),
+                     FRS_OK);
+    assert_null(v);
+    assert_int_equal(frs_xr_first_value(r, "", FRS_SLOT_DATE, &v),
+                     FRS_EINVAL);
+    frs_xr_free(r);
+}
+
+static void test_xdb_reader_positions(void **state)
+{
+    fixture_t *f = *state;
+    frs_xdb_t *w = open_writer(f);
+    add_doc(w, "a1#1", "a1", NULL, "pomme de terre et pomme", "a1-1");
+    commit(w);
+    frs_xdb_free(w);
+    frs_xr_t *r = open_reader(f);
+    unsigned *pos = NULL;
+    size_t n = 0;
+    assert_int_equal(frs_xr_positions(r, 1, "pomme", 5, &pos, &n), FRS_OK);
+    assert_int_equal(n, 2);
+    assert_int_equal(pos[0], 1); /* add_doc numbers words from 1 */
+    assert_int_equal(pos[1], 5);
+    free(pos);
+    assert_int_equal(frs_xr_positions(r, 1, "poire", 5, &pos, &n), FRS_OK);
+    assert_int_equal(n, 0);
+    assert_null(pos);
+    assert_int_equal(frs_xr_positions(r, 0, "pomme", 5, &pos, &n),
+                     FRS_EINVAL);
+    frs_xr_free(r);
+}
+
+typedef struct {
+    char seen[8][32];
+    unsigned wdf[8];
+    int n, stop_at;
+} terms_t;
+
+static int on_term(void *ctx, const char *term, size_t len, unsigned wdf)
+{
+    terms_t *t = ctx;
+    assert_true(t->n < 8 && len < 32);
+    memcpy(t->seen[t->n], term, len);
+    t->seen[t->n][len] = '\0';
+    t->wdf[t->n++] = wdf;
+    return t->n == t->stop_at;
+}
+
+static void test_xdb_reader_doc_terms_by_prefix(void **state)
+{
+    fixture_t *f = *state;
+    frs_xdb_t *w = open_writer(f);
+    add_doc(w, "a1#1", "a1", NULL, "porte portes portail pomme porte",
+            "a1-1");
+    commit(w);
+    frs_xdb_free(w);
+    frs_xr_t *r = open_reader(f);
+    terms_t t = {.stop_at = -1};
+    assert_int_equal(frs_xr_doc_terms(r, 1, "port", on_term, &t), FRS_OK);
+    assert_int_equal(t.n, 3); /* in byte order, only the prefix */
+    assert_string_equal(t.seen[0], "portail");
+    assert_string_equal(t.seen[1], "porte");
+    assert_int_equal(t.wdf[1], 2);
+    assert_string_equal(t.seen[2], "portes");
+    terms_t all = {.stop_at = -1};
+    assert_int_equal(frs_xr_doc_terms(r, 1, "", on_term, &all), FRS_OK);
+    assert_int_equal(all.n, 6); /* Aa1, Qa1#1 and the four words */
+    assert_string_equal(all.seen[0], "Aa1");
+    terms_t two = {.stop_at = 2};
+    assert_int_equal(frs_xr_doc_terms(r, 1, "", on_term, &two), FRS_OK);
+    assert_int_equal(two.n, 2);
+    frs_xr_free(r);
 }
 
 static void test_xdb_cancel_discards_transaction(void **state)
@@ -1339,6 +1429,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
 #define T_(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+        T_(test_xdb_reader_first_value),
+        T_(test_xdb_reader_positions),
+        T_(test_xdb_reader_doc_terms_by_prefix),
         T_(test_xdb_open_missing_is_enotfound),
         T_(test_xdb_open_create_then_open),
         T_(test_xdb_open_overwrite_empties),

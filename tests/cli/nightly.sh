@@ -38,10 +38,10 @@ check "--check after deletes" "$Q" -d "$DB" --check >/dev/null
 sed 's/télétravail/visioconférence/g' corpus/articles.jsonl >"$T/changed.jsonl"
 out=$("$IDX" -d "$DB" --summary "$T/changed.jsonl")
 check "changed article replaced, deleted ones re-added ($out)" grep -q "^added 3, updated 1, unchanged 44" <<<"$out"
-n=$("$Q" -d "$DB" --json -n 100 visioconférence | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["hits"]))')
-m=$("$Q" -d "$DB" --stats --json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["passages"])')
+n=$("$Q" -d "$DB" --json --passages -n 100 visioconférence | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["hits"]))')
+m=$("$Q" -d "$DB" --check --json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["articles"], d["passages"])')
 "$IDX" -d "$T/ref" "$T/changed.jsonl" corpus/txt
-check "passages never duplicated: same count as a fresh build" [ "$m" = "$("$Q" -d "$T/ref" --stats --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["passages"])')" ]
+check "articles and passages never duplicated: same counts as a fresh build ($m)" [ "$m" = "$("$Q" -d "$T/ref" --check --json | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["articles"], d["passages"])')" ]
 check "updated text found in all its passages ($n)" [ "$n" -ge 2 ]
 check "same content as a fresh build" [ "$(fingerprint "$DB")" = "$(fingerprint "$T/ref")" ]
 
@@ -256,6 +256,7 @@ check "--compact keeps the content" [ "$(fingerprint "$T/full")" = "$fpfull" ]
 check "--compact shrinks the database ($before KB -> $(du -sk "$T/full" | cut -f1) KB)" [ "$(du -sk "$T/full" | cut -f1)" -lt "$before" ]
 check "--compact left no temporary directory" [ ! -e "$T/full.compact" ]
 "$Q" -d "$T/full" --stats >"$T/stats"
-check "--stats shows articles, passages, terms, size, update, schema" bash -c "grep -q 'articles *$nbig' '$T/stats' && grep -q 'distinct terms' '$T/stats' && grep -q 'size on disk' '$T/stats' && grep -q 'last update *20' '$T/stats' && grep -q 'schema *1' '$T/stats' && grep -q 'settings' '$T/stats'"
+schema=$(sed -n 's/^#define FRS_SCHEMA_VERSION \([0-9]*\)$/\1/p' common/schema.h)
+check "--stats shows articles, terms, size, update, schema" bash -c "grep -q 'articles *$nbig' '$T/stats' && grep -q 'distinct terms' '$T/stats' && grep -q 'size on disk' '$T/stats' && grep -q 'last update *20' '$T/stats' && grep -q 'schema *$schema,' '$T/stats' && grep -q 'settings' '$T/stats'"
 
 finish nightly

@@ -170,9 +170,10 @@ async function main() {
     await page.goto(base + '/?q=marseille&page=1&articles=0');
     await page.locator('.hit').first().waitFor();
     await settled(page);
-    check('a bookmarked address shows its results',
+    const bookmarked = await api({ q: 'marseille', limit: 10, offset: 0, articles: 0 });
+    check('a bookmarked address shows its results (' + bookmarked.hits.length + ')',
       (await page.locator('#q').inputValue()) === 'marseille' && !(await page.locator('#articles').isChecked()) &&
-      (await page.locator('.hit').count()) === 10);
+      bookmarked.hits.length > 1 && (await page.locator('.hit').count()) === bookmarked.hits.length);
     if (process.env.SHOT) await page.screenshot({ path: process.env.SHOT, fullPage: true });
 
     check('no error in the page (' + problems.join('; ') + ')', problems.length === 0);

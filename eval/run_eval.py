@@ -68,6 +68,7 @@ BASELINE_VERSION = "2"       # bump when a baseline's behaviour changes
 DBS_KEPT = 6                 # frs indexes kept per collection
 BOOTSTRAP = 1000
 BOOTSTRAP_SEED = 7
+WORKERS = 2                  # jobs run side by side (a 2-core machine)
 
 
 def log(msg):
@@ -125,6 +126,10 @@ def corpus(name, cache, force=False):
     return Corpus(name, FC.build(cache, name, force))
 
 
+class FrsError(Exception):
+    """frs's indexer or query failed, or answered something unreadable."""
+
+
 # ---- frs, through its binaries -------------------------------------------
 
 def frs_index(c, bindir, index_args, workdir):
@@ -149,8 +154,8 @@ def frs_index(c, bindir, index_args, workdir):
                        text=True)
     secs = time.time() - t
     if r.returncode not in (0, 1):
-        sys.exit(f"run_eval: {' '.join(cmd)}: exit {r.returncode}: "
-                 f"{r.stderr.strip()}")
+        raise FrsError(f"{' '.join(cmd)}: exit {r.returncode}: "
+                       f"{r.stderr.strip()}")
     if r.returncode == 1:
         log(f"run_eval: indexer rejected some of {c.path}: "
             f"{r.stderr.strip()[:500]}")
@@ -183,20 +188,20 @@ def frs_search(db, queries, bindir, query_args=""):
     r = subprocess.run(cmd, input=inp, stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, text=True)
     if r.returncode not in (0, 1):
-        sys.exit(f"run_eval: {' '.join(cmd)}: exit {r.returncode}: "
-                 f"{r.stderr.strip()[:1000]}")
+        raise FrsError(f"{' '.join(cmd)}: exit {r.returncode}: "
+                       f"{r.stderr.strip()[:1000]}")
     runs = {}
     for n, line in enumerate(r.stdout.splitlines(), 1):
         try:
             o = json.loads(line)
             runs[o["qid"]] = [h["article_id"] for h in o["hits"]][:DEPTH]
         except (ValueError, KeyError, TypeError) as e:
-            sys.exit(f"run_eval: {cmd[0]} output line {n}: {e}: "
-                     f"{line[:200]}")
+            raise FrsError(f"{cmd[0]} output line {n}: {e}: {line[:200]}")
     missing = [q["qid"] for q in queries if q["qid"] not in runs]
     if missing:
-        sys.exit(f"run_eval: {cmd[0]} gave no answer for {len(missing)} "
-                 f"queries (first: {missing[0]}): {r.stderr.strip()[:500]}")
+        raise FrsError(f"{cmd[0]} gave no answer for {len(missing)} "
+                       f"queries (first: {missing[0]}): "
+                       f"{r.stderr.strip()[:500]}")
     return runs
 
 
@@ -452,6 +457,23 @@ def metric_table(res, engines, corpora, families, metric="mrr", md=False):
     return "\n".join(lines)
 
 
+def compact_table(res, engines, corpora, families):
+    """Markdown: a row per collection x family, each engine's MRR@10 as
+    exact / noaccent / inflection (mean of the three)."""
+    lines = ["| collection | family | " + " | ".join(engines) + " |",
+             "|---|---|" + "---|" * len(engines)]
+    for cn in list(corpora) + (["all"] if len(corpora) > 1 else []):
+        for f in list(families) + ["all"]:
+            cells = []
+            for e in engines:
+                ms = [res[e].get((cn, f, v)) for v in MQ.VARIANTS + ("all",)]
+                cells.append("" if None in ms else " / ".join(
+                    f"{m['mrr']:.3f}" for m in ms[:3])
+                    + f" ({ms[3]['mrr']:.3f})")
+            lines.append(f"| {cn} | {f} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def ci_table(cis, others, corpora, families, md=False):
     keys = []
     for cn in list(corpora) + (["all"] if len(corpora) > 1 else []):
@@ -525,60 +547,78 @@ def options(ap):
     ap.add_argument("--workdir", default=EVAL, help=argparse.SUPPRESS)
 
 
+def corpus_job(name, cache, force, split, seed, items, families, workdir):
+    c = corpus(name, cache, force)
+    c.make_queries(split, seed, items, families, workdir)
+    return c
+
+
 def prepare(args, split, seed):
-    """Collections and their query sets."""
+    """Collections and their query sets (converted WORKERS at a time)."""
     names = parse_list(args.corpus, CORPORA, "collection")
     families = parse_list(args.families, MQ.FAMILIES, "family")
     cache = os.path.join(args.workdir, "corpus")
-    cs = []
-    for n in names:
-        c = corpus(n, cache, args.force_corpus)
-        c.make_queries(split, seed, args.items, families, args.workdir)
-        cs.append(c)
+    with concurrent.futures.ProcessPoolExecutor(WORKERS) as ex:
+        futs = [ex.submit(corpus_job, n, cache, args.force_corpus, split,
+                          seed, args.items, families, args.workdir)
+                for n in names]
+        cs = [f.result() for f in futs]
     return cs, families
 
 
+def frs_job(c, bindir, index_args, query_args, workdir):
+    """Index (or reuse) and search one collection: (ranks, timing)."""
+    db, isecs = frs_index(c, bindir, index_args, workdir)
+    t = time.time()
+    runs = frs_search(db, c.queries, bindir, query_args)
+    return ranks(runs, c.queries), {f"{c.name} frs index": isecs,
+                                    f"{c.name} frs queries": time.time() - t}
+
+
 def frs_ranks(cs, bindir, index_args, query_args, workdir, timing):
-    """frs's ranks on each collection: {corpus: ranks}.  Indexes one
-    collection after another (the indexer may use every core), then runs
-    the searches side by side, two at a time."""
-    dbs = {}
-    for c in cs:
-        dbs[c.name], timing[f"{c.name} frs index"] = frs_index(
-            c, bindir, index_args, workdir)
-
-    def search(c):
-        t = time.time()
-        runs = frs_search(dbs[c.name], c.queries, bindir, query_args)
-        return c.name, time.time() - t, ranks(runs, c.queries)
-
-    out = {}
-    with concurrent.futures.ThreadPoolExecutor(max_workers=2) as ex:
-        for name, secs, rk in ex.map(search, cs):
-            timing[f"{name} frs queries"] = secs
-            out[name] = rk
+    """frs's ranks on each collection: {corpus: ranks}, WORKERS
+    collections at a time."""
+    with concurrent.futures.ThreadPoolExecutor(WORKERS) as ex:
+        futs = [(c.name, ex.submit(frs_job, c, bindir, index_args,
+                                   query_args, workdir)) for c in cs]
+        out = {}
+        for name, f in futs:
+            out[name], t = f.result()
+            timing.update(t)
     return out
 
 
 def evaluate(cs, engines, bindir, index_args, query_args, workdir, timing):
-    """Runs every engine; {engine: {corpus: ranks}} (a baseline that
-    cannot run is left out)."""
-    ranks_by = {}
-    if "frs" in engines:
-        ranks_by["frs"] = frs_ranks(cs, bindir, index_args, query_args,
-                                    workdir, timing)
-    for e in engines:
-        if e == "frs":
-            continue
-        ranks_by[e] = {}
+    """Runs every engine, WORKERS jobs at a time (a job: one engine on one
+    collection); {engine: {corpus: ranks}}.  A baseline that cannot run
+    is left out."""
+    with concurrent.futures.ProcessPoolExecutor(WORKERS) as ex:
+        futs = []
         for c in cs:
-            runs, secs = baseline_runs(e, c, workdir)
-            if runs is None:
-                del ranks_by[e]
-                break
-            timing[f"{c.name} {e}"] = secs
-            ranks_by[e][c.name] = ranks(runs, c.queries)
-    return ranks_by
+            if "frs" in engines:
+                futs.append(("frs", c, ex.submit(frs_job, c, bindir,
+                                                 index_args, query_args,
+                                                 workdir)))
+        for e in engines:
+            for c in cs:
+                if e != "frs":
+                    futs.append((e, c, ex.submit(baseline_runs, e, c,
+                                                 workdir)))
+        ranks_by = {}
+        for e, c, f in futs:
+            if e == "frs":
+                rk, t = f.result()
+                timing.update(t)
+            else:
+                runs, secs = f.result()
+                if runs is None:
+                    ranks_by[e] = None
+                    continue
+                rk = ranks(runs, c.queries)
+                timing[f"{c.name} {e}"] = secs
+            if ranks_by.get(e, {}) is not None:
+                ranks_by.setdefault(e, {})[c.name] = rk
+    return {e: r for e, r in ranks_by.items() if r is not None}
 
 
 def item_rrs(ranks_by, cs):
@@ -593,18 +633,27 @@ def item_rrs(ranks_by, cs):
     return rr
 
 
-def summary_table(res, engines, corpora):
+def summary_table(res, engines, corpora, md=False):
     """All four metrics of the overall line of each collection."""
-    rows = [c for c in corpora] + (["all"] if len(corpora) > 1 else [])
-    lines = [f"{'collection':<11}{'engine':<13}{'MRR@10':>8}{'R@10':>8}"
-             f"{'S@1':>8}{'no hit':>8}"]
+    rows = list(corpora) + (["all"] if len(corpora) > 1 else [])
+    if md:
+        lines = ["| collection | engine | MRR@10 | R@10 | S@1 | no hit |",
+                 "|---|---|---:|---:|---:|---:|"]
+    else:
+        lines = [f"{'collection':<11}{'engine':<13}{'MRR@10':>8}{'R@10':>8}"
+                 f"{'S@1':>8}{'no hit':>8}"]
     for cn in rows:
         for e in engines:
             m = res[e].get((cn, "all", "all"))
-            if m:
-                lines.append(f"{cn:<11}{e:<13}{m['mrr']:>8.3f}"
-                             f"{m['r10']:>8.3f}{m['s1']:>8.3f}"
-                             f"{m['nohit']:>8.3f}")
+            if m is None:
+                continue
+            vals = (m["mrr"], m["r10"], m["s1"], m["nohit"])
+            if md:
+                lines.append(f"| {cn} | {e} | " + " | ".join(
+                    f"{x:.3f}" for x in vals) + " |")
+            else:
+                lines.append(f"{cn:<11}{e:<13}" + "".join(
+                    f"{x:>8.3f}" for x in vals))
     return "\n".join(lines)
 
 
@@ -676,6 +725,14 @@ class Report:
     def write_md(self, path):
         with open(path, "w") as fh:
             fh.write("\n".join(self.head) + "\n")
+            fh.write("\n### Overall (mean over families; 'all': over "
+                     "collections x families)\n\n"
+                     + summary_table(self.res, self.engines, self.corpora,
+                                     md=True) + "\n")
+            fh.write("\n### MRR@10: exact / noaccent / inflection (mean)"
+                     "\n\n" + compact_table(self.res, self.engines,
+                                            self.corpora, self.families)
+                     + "\n")
             for metric, name in (("mrr", "MRR@10"), ("r10", "Recall@10"),
                                  ("s1", "Success@1"), ("nohit", "No hit")):
                 fh.write(f"\n### {name}\n\n"
@@ -714,8 +771,11 @@ def main():
     timing = {}
     cs, families = prepare(args, args.split, seed)
     timing["collections and queries"] = time.time() - t0
-    ranks_by = evaluate(cs, engines, bindir, args.frs_index_args,
-                        args.frs_query_args, args.workdir, timing)
+    try:
+        ranks_by = evaluate(cs, engines, bindir, args.frs_index_args,
+                            args.frs_query_args, args.workdir, timing)
+    except FrsError as e:
+        sys.exit(f"run_eval: {e}")
     rep = Report(args, seed, bindir, cs, families, engines, ranks_by)
     rep.print()
     out = args.json or os.path.join(args.workdir, "results.json")

@@ -76,11 +76,17 @@ def render(opts):
 
 
 def with_option(opts, name, val):
-    """opts with option `name` set to val ('_': removed, '+': a flag)."""
-    out = [(n, v) for n, v in opts if n != name]
-    if val == "_":
-        return out
-    return out + [(name, None if val == "+" else val)]
+    """opts with option `name` set to val ('_': removed, '+': a flag),
+    in its place if it was there, else last."""
+    new = [] if val == "_" else [(name, None if val == "+" else val)]
+    out, done = [], False
+    for n, v in opts:
+        if n == name:
+            out += [] if done else new
+            done = True
+        else:
+            out.append((n, v))
+    return out if done else out + new
 
 
 def parse_sweep(s, kind):
@@ -108,8 +114,9 @@ class Setting:
 
     def label(self):
         i, q = self.key()
-        return (f"index [{i}] " if i else "") + (f"query [{q}]" if q
-                                                 else "") or "defaults"
+        parts = ([f"index [{i}]"] if i else []) + ([f"query [{q}]"] if q
+                                                   else [])
+        return " ".join(parts) or "defaults"
 
 
 class Tuner:
@@ -120,12 +127,20 @@ class Tuner:
         self.log = []
 
     def measure(self, st):
+        """(metrics, item RRs) of a setting; None if frs failed on it."""
         k = st.key()
         if k not in self.done:
             timing = {}
             t = time.time()
-            rk = R.frs_ranks(self.cs, self.bindir, k[0], k[1],
-                             self.args.workdir, timing)
+            try:
+                rk = R.frs_ranks(self.cs, self.bindir, k[0], k[1],
+                                 self.args.workdir, timing)
+            except R.FrsError as e:
+                print(f"{st.label()}: failed: {e}", flush=True)
+                self.done[k] = None
+                self.log.append({"index_args": k[0], "query_args": k[1],
+                                 "error": str(e)})
+                return None
             m = R.metrics(rk, {c.name: c.queries for c in self.cs},
                           self.families)
             rr = R.item_rrs({"frs": rk}, self.cs)["frs"]
@@ -137,7 +152,8 @@ class Tuner:
         return self.done[k]
 
     def score(self, st):
-        return self.measure(st)[0][("all", "all", "all")]["mrr"]
+        m = self.measure(st)
+        return m[0][("all", "all", "all")]["mrr"] if m else -1.0
 
     def compare(self, st, ref):
         """Paired CIs of st minus ref, per family and overall."""
@@ -152,6 +168,8 @@ def header(families, w):
 
 
 def report(t, st, ref, w):
+    if t.measure(st) is None or t.measure(ref) is None:
+        return
     m = t.measure(st)[0]
     fams = t.families
     line = f"{st.label():<{w}}" + "".join(
@@ -234,9 +252,10 @@ def main():
     print(f"dev split, seed {args.seed}; " + ", ".join(
         f"{c.name} {len(c.queries)} queries" for c in cs)
         + "; MRR@10 per family, mean over the collections")
-    w = max([len(ref.label())] + [len(s.label()) for s in
-                                  sweeps_settings(ref, sweeps, args.grid)]
-            + [12]) + 2
+    widest = ref
+    for k, n, vals in sweeps:
+        widest = widest.changed(k, n, max(vals, key=len))
+    w = max(len(ref.label()), len(widest.label()), 12) + 2
     print(header(families, w))
     bl = R.parse_list(args.baselines, R.ENGINES, "baseline") \
         if args.baselines else []

@@ -98,7 +98,8 @@ $(B)/obj/query/server.o: CPPFLAGS += -Iquery/www
 DEPS = build-essential pkg-config libxapian-dev libstemmer-dev libcmocka-dev \
 	libutf8proc-dev libjansson-dev xapian-tools python3 time \
 	libmicrohttpd-dev curl chromium \
-	clang libclang-rt-14-dev valgrind cppcheck clang-tidy
+	clang libclang-rt-14-dev valgrind cppcheck clang-tidy \
+	python3-xapian mandoc
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Install the Debian packages needed to build and test (Debian 12).
@@ -165,11 +166,13 @@ bench-large: all
 
 .PHONY: bench bench-large
 
-# Relevance benchmark on real French text against Xapian and SQLite FTS5
-# (eval/README.md; needs python3-xapian); eval-smoke is the CI-sized check.
+# Relevance benchmark on real French text (Debian's documentation books, man
+# pages and LibreOffice help, downloaded with apt-get) against Xapian and
+# SQLite FTS5, held-out queries (eval/README.md; needs python3-xapian and
+# mandoc); eval-smoke is the offline CI-sized check on the bundled corpus.
 EVAL_ARGS ?=
 eval: all
-	/usr/bin/python3 eval/run_eval.py $(EVAL_ARGS)
+	/usr/bin/python3 eval/run_eval.py --bin $(B) $(EVAL_ARGS)
 
 eval-smoke: all
 	eval/smoke.sh $(B)

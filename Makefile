@@ -23,7 +23,7 @@ endif
 CC ?= cc
 CXX ?= c++
 OPT ?= -O2 -g
-PKGS = xapian-core libutf8proc jansson
+PKGS = xapian-core libutf8proc jansson zlib
 # libmicrohttpd is loaded by `query --serve` only (query/mhd.h): compiled
 # against, not linked; its file name is read from the installed library.
 MHD_SONAME ?= $(shell objdump -p $$(pkg-config --variable=libdir libmicrohttpd)/libmicrohttpd.so 2>/dev/null | awk '/SONAME/ {print $$2}')
@@ -96,7 +96,7 @@ $(B)/obj/gen/www.o: $(B)/gen/www.c query/www/www.h
 $(B)/obj/query/server.o: CPPFLAGS += -Iquery/www
 
 DEPS = build-essential pkg-config libxapian-dev libstemmer-dev libcmocka-dev \
-	libutf8proc-dev libjansson-dev xapian-tools python3 time \
+	libutf8proc-dev libjansson-dev zlib1g-dev xapian-tools python3 time \
 	libmicrohttpd-dev curl chromium \
 	clang libclang-rt-14-dev valgrind cppcheck clang-tidy \
 	python3-xapian mandoc

@@ -163,19 +163,25 @@ def corpus_stats(path):
 
 
 def dump_passages(frs_db, out):
-    """The passages frs made (document data), as JSON Lines, in docid
-    order: the baselines index exactly these."""
+    """The passages frs made (schema 2: one document per article, its data
+    holding the body and the passages' byte ranges), as JSON Lines, in
+    docid order: the baselines index exactly these."""
     import xapian
     db = xapian.Database(frs_db)
     n = 0
     with open(out + ".tmp", "w", encoding="utf-8") as f:
         for it in db.postlist(""):
-            d = json.loads(db.get_document(it.docid).get_data())
-            f.write(json.dumps({
-                "pid": "%s#%d" % (d["id"], d.get("n", 0)),
-                "title": d.get("title", ""), "text": d.get("text", ""),
-                "date": d.get("date", "")}, ensure_ascii=False) + "\n")
-            n += 1
+            head, _, body = db.get_document(it.docid).get_data().partition(
+                b"\0")
+            d = json.loads(head)
+            p = d.get("p", [])
+            for k in range(0, len(p), 3):
+                f.write(json.dumps({
+                    "pid": "%s#%d" % (d["id"], k // 3),
+                    "title": d.get("title", ""),
+                    "text": body[p[k]:p[k + 1]].decode("utf-8"),
+                    "date": d.get("date", "")}, ensure_ascii=False) + "\n")
+                n += 1
     os.replace(out + ".tmp", out)
     return n
 

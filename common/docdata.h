@@ -1,15 +1,19 @@
 /* SPDX-License-Identifier: MIT
- * docdata.h: the document data stored with each article: one JSON object
- *   {"id": article id, "title": ..., "url": ..., "date": "YYYY-MM-DD",
- *    "body": the body as in the source,
- *    "p": [start, end, pos, start, end, pos, ...]}
- * where each passage is the byte range body[start..end) and pos the
- * position of its first word.  Absent optional fields are omitted.
- * Everything needed to show a hit is here, so the source files are never
- * re-read.
+ * docdata.h: what is stored to show an article: a small header as the
+ * Xapian document data, and the body, compressed, in value slot
+ * FRS_SLOT_BODY, so that ranking and listing hits never read (or inflate)
+ * a body they do not show.
  *
- * Ownership: frs_docdata_encode borrows its argument and returns a malloc'd
- * string; a decoded frs_docinfo_t owns its strings and passage array until
+ * Header (binary, every integer an unsigned LEB128 varint):
+ *   version (1); id, title, url, date as length + 1 and bytes (0: absent;
+ *   the id is never absent); the body's length in bytes; the number of
+ *   passages; for each passage its start, its length in bytes and the
+ *   position of its first word minus the previous passage's.
+ * Body value: the body's length, then the body deflated (raw deflate,
+ *   zlib).  The body is UTF-8 as in the source, without NUL bytes.
+ *
+ * Ownership: encoders borrow their arguments and return malloc'd bytes; a
+ * decoded frs_docinfo_t owns its strings and passage array until
  * frs_docinfo_clear().
  */
 #ifndef FRS_DOCDATA_H
@@ -27,21 +31,32 @@ typedef struct {
 
 typedef struct {
     char *id, *title, *url, *date; /* NULL when absent (id: never) */
-    char *body;                    /* "" when empty, never NULL decoded */
-    size_t body_len;
+    char *body;                    /* NULL until frs_docbody_decode */
+    size_t body_len;               /* known from the header */
     frs_passage_t *passages;       /* in body order */
     size_t npassages;
 } frs_docinfo_t;
 
-/* Encode d (title, url, date may be NULL; body is body_len bytes).
- * Returns NULL when out of memory; *len (may be NULL) gets the length. */
+/* The header of d (title, url, date may be NULL).  NULL when out of
+ * memory; *len gets the length. */
 char *frs_docdata_encode(const frs_docinfo_t *d, size_t *len);
 
-/* Decode data[0..len).  FRS_OK, FRS_ECORRUPT (not our JSON, or passages
- * outside the body or out of order) or FRS_ENOMEM; on failure *out is
- * zeroed. */
+/* Decode a header.  FRS_OK, FRS_ECORRUPT (not ours, or passages outside
+ * the body or out of order) or FRS_ENOMEM; on failure *out is zeroed.
+ * out->body stays NULL. */
 frs_status_t frs_docdata_decode(const char *data, size_t len,
                                 frs_docinfo_t *out);
+
+/* The body value for body[0..len).  NULL when out of memory. */
+char *frs_docbody_encode(const char *body, size_t len, size_t *outlen);
+
+/* Inflate the body value v[0..vlen) into d->body (NUL-terminated).
+ * FRS_ECORRUPT when it does not inflate to d->body_len bytes. */
+frs_status_t frs_docbody_decode(const char *v, size_t vlen,
+                                frs_docinfo_t *d);
+
+/* A deep copy of src into dst.  FRS_OK or FRS_ENOMEM (dst zeroed). */
+frs_status_t frs_docinfo_copy(frs_docinfo_t *dst, const frs_docinfo_t *src);
 
 void frs_docinfo_clear(frs_docinfo_t *d);
 

@@ -11,14 +11,15 @@
  *   "ZS" + stem    title word stem
  *   "A"  + id      article id (boolean; one document per id)
  *   "Y"  + YYYY, "M" + YYYYMM      date filters (boolean)
- * Values: see FRS_SLOT_*.  Document data: one JSON object, see docdata.h.
+ * Values: see FRS_SLOT_*.  Document data: the header of docdata.h.
  *
  * History:
  *   1  one document per passage (a paragraph), title terms and fields
  *      repeated on every passage.
  *   2  one document per article; passages (whole paragraphs merged to a
  *      target length) are byte and position ranges in the document data;
- *      title, url and date stored once; two value slots.
+ *      title, url and date stored once; a binary header as document data,
+ *      the body deflated in a value slot.
  */
 #ifndef FRS_SCHEMA_H
 #define FRS_SCHEMA_H
@@ -39,8 +40,10 @@
 enum {
     FRS_SLOT_DATE = 0, /* "YYYYMMDD", or absent: date filters, sorting and
                           month/year counts */
-    FRS_SLOT_HASH = 1  /* content hash of the whole article, hex: unchanged
+    FRS_SLOT_HASH = 1, /* content hash of the whole article, hex: unchanged
                           articles are skipped on re-runs */
+    FRS_SLOT_BODY = 2  /* the body, deflated (docdata.h): read only for the
+                          hits whose text is shown */
 };
 
 /* Metadata keys. */

@@ -815,6 +815,36 @@ extern "C" frs_status_t frs_xr_first_value(frs_xr_t *h, const char *term,
     }
 }
 
+extern "C" frs_status_t frs_xr_doc_value(frs_xr_t *h, unsigned docid,
+                                         unsigned slot, char **out,
+                                         size_t *len) noexcept
+{
+    if (out)
+        *out = nullptr;
+    if (len)
+        *len = 0;
+    if (!h)
+        return FRS_EINVAL;
+    h->err[0] = '\0';
+    if (!out || !len)
+        return einval(h->err, "NULL output");
+    if (docid == 0)
+        return einval(h->err, "document id 0");
+    try {
+        std::string v = h->db.get_document(docid).get_value(slot);
+        char *p = static_cast<char *>(std::malloc(v.size() + 1));
+        if (!p)
+            return FRS_ENOMEM;
+        std::memcpy(p, v.data(), v.size());
+        p[v.size()] = '\0';
+        *out = p;
+        *len = v.size();
+        return FRS_OK;
+    } catch (...) {
+        return xdb_fail(h);
+    }
+}
+
 extern "C" frs_status_t frs_xr_positions(frs_xr_t *h, unsigned docid,
                                          const char *term, size_t len,
                                          unsigned **pos, size_t *n) noexcept
@@ -852,28 +882,22 @@ extern "C" frs_status_t frs_xr_positions(frs_xr_t *h, unsigned docid,
     }
 }
 
-extern "C" frs_status_t frs_xr_doc_terms(frs_xr_t *h, unsigned docid,
-                                         const char *prefix,
-                                         frs_doc_term_cb cb,
+extern "C" frs_status_t frs_xr_each_term(frs_xr_t *h, const char *prefix,
+                                         size_t max, frs_lex_cb cb,
                                          void *ctx) noexcept
 {
     if (!h)
         return FRS_EINVAL;
     h->err[0] = '\0';
-    if (!cb)
-        return einval(h->err, "NULL callback");
-    if (docid == 0)
-        return einval(h->err, "document id 0");
+    if (!prefix || !cb)
+        return einval(h->err, "NULL prefix or callback");
     try {
-        std::string p(prefix ? prefix : "");
-        Xapian::TermIterator it = h->db.termlist_begin(docid);
-        Xapian::TermIterator end = h->db.termlist_end(docid);
-        if (!p.empty())
-            it.skip_to(p);
-        for (; it != end; ++it) {
-            const std::string &t = *it;
-            if (t.compare(0, p.size(), p) != 0 ||
-                cb(ctx, t.data(), t.size(), it.get_wdf()) != 0)
+        size_t n = 0;
+        for (Xapian::TermIterator t = h->db.allterms_begin(prefix),
+                                  end = h->db.allterms_end(prefix);
+             t != end && (max == 0 || n < max); ++t, ++n) {
+            const std::string &term = *t;
+            if (cb(ctx, term.data(), term.size(), t.get_termfreq()) != 0)
                 break;
         }
         return FRS_OK;

@@ -119,19 +119,24 @@ frs_status_t frs_xr_doclength(frs_xr_t *xr, unsigned docid,
 frs_status_t frs_xr_first_value(frs_xr_t *xr, const char *term,
                                 unsigned slot, char **out) FRS_NOEXCEPT;
 
+/* The value in slot of document docid: *out (malloc'd, caller frees, NUL
+ * added) and *len; "" when the slot is empty. */
+frs_status_t frs_xr_doc_value(frs_xr_t *xr, unsigned docid, unsigned slot,
+                              char **out, size_t *len) FRS_NOEXCEPT;
+
 /* Positions of term in document docid, ascending, in *pos (malloc'd, caller
  * frees; NULL with *n = 0 when the document does not hold the term). */
 frs_status_t frs_xr_positions(frs_xr_t *xr, unsigned docid, const char *term,
                               size_t len, unsigned **pos, size_t *n)
     FRS_NOEXCEPT;
 
-/* Call cb for each term of document docid that starts with prefix ("": all
- * of them), in byte order, with its wdf; cb returns non-zero to stop. */
-typedef int (*frs_doc_term_cb)(void *ctx, const char *term, size_t len,
-                               unsigned wdf);
-frs_status_t frs_xr_doc_terms(frs_xr_t *xr, unsigned docid,
-                              const char *prefix, frs_doc_term_cb cb,
-                              void *ctx) FRS_NOEXCEPT;
+/* Call cb for each term of the database starting with prefix, in byte
+ * order, with the number of documents it indexes, stopping after max terms
+ * (0: no limit) or when cb returns non-zero. */
+typedef int (*frs_lex_cb)(void *ctx, const char *term, size_t len,
+                          unsigned long long termfreq);
+frs_status_t frs_xr_each_term(frs_xr_t *xr, const char *prefix, size_t max,
+                              frs_lex_cb cb, void *ctx) FRS_NOEXCEPT;
 
 /* Number of distinct terms starting with prefix (all terms for ""). */
 frs_status_t frs_xr_count_terms(frs_xr_t *xr, const char *prefix,

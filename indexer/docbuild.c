@@ -136,6 +136,12 @@ static frs_status_t set_data(frs_xdoc_t *doc, const frs_article_t *a,
     char *data = frs_docdata_encode(d, &len);
     frs_status_t rc = data ? frs_xdoc_set_data(doc, data, len) : FRS_ENOMEM;
     free(data);
+    data = rc == FRS_OK ? frs_docbody_encode(a->body, a->body_len, &len)
+                        : NULL;
+    if (rc == FRS_OK)
+        rc = data ? frs_xdoc_set_value(doc, FRS_SLOT_BODY, data, len)
+                  : FRS_ENOMEM;
+    free(data);
     return rc;
 }
 

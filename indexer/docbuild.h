@@ -2,8 +2,8 @@
  * docbuild.h: one article -> one Xapian document, the schema of
  * common/schema.h: the body split into passages (passage.h) and analysed
  * passage by passage with positions numbered through the whole body, the
- * title, the id, date terms and values, and the document data (docdata.h)
- * holding the fields, the body and the passage ranges.
+ * title, the id, date terms and values, the document data (the header of
+ * docdata.h: fields and passage ranges) and the deflated body.
  *
  * Ownership: the document returned is the caller's (frs_xdoc_free); the
  * analyzer and the spelling word set are borrowed.

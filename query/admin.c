@@ -209,25 +209,48 @@ typedef struct {
 } prec_t;
 
 typedef struct {
+    frs_xr_t *xr;
     prec_t *v;
     size_t n, cap;
     uint64_t fingerprint;
     unsigned long long undecodable;
-    int oom;
+    int oom, failed;
 } scan_t;
+
+/* Decode document docid's header and body into d; 0 when it is damaged. */
+static int whole_article(scan_t *s, unsigned docid, const char *data,
+                         size_t len, frs_docinfo_t *d)
+{
+    if (frs_docdata_decode(data, len, d) != FRS_OK)
+        return 0;
+    char *body = NULL;
+    size_t blen = 0;
+    frs_status_t rc = frs_xr_doc_value(s->xr, docid, FRS_SLOT_BODY, &body,
+                                       &blen);
+    if (rc == FRS_OK)
+        rc = frs_docbody_decode(body, blen, d);
+    free(body);
+    if (rc == FRS_ENOMEM)
+        s->oom = 1;
+    else if (rc != FRS_OK && rc != FRS_ECORRUPT)
+        s->failed = 1;
+    if (rc != FRS_OK)
+        frs_docinfo_clear(d);
+    return rc == FRS_OK;
+}
 
 static int on_doc(void *ctx, unsigned docid, const char *data, size_t len,
                   const char *value, size_t vlen)
 {
     scan_t *s = ctx;
-    (void)docid;
-    (void)value;
-    (void)vlen;
-    s->fingerprint += frs_hash_update(FRS_HASH_INIT, data, len);
+    /* the header, and the content hash, which covers the whole article */
+    s->fingerprint += frs_hash_update(frs_hash_update(FRS_HASH_INIT, data,
+                                                      len),
+                                      value, vlen);
     frs_docinfo_t d;
-    if (frs_docdata_decode(data, len, &d) != FRS_OK) {
+    if (!whole_article(s, docid, data, len, &d)) {
         s->undecodable++;
-        return 0;
+        return s->oom || s->failed;
     }
     if (s->n == s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 1024;
@@ -319,9 +342,9 @@ int frs_admin_check(const char *path, int json, int verbose, FILE *out,
         free(msg);
         return 4;
     }
-    scan_t s = {0};
+    scan_t s = {.xr = xr};
     rc = frs_xr_each_doc(xr, FRS_SLOT_HASH, on_doc, &s);
-    if (rc != FRS_OK || s.oom) {
+    if (rc != FRS_OK || s.oom || s.failed) {
         fprintf(err, "query: %s: %s\n", path,
                 s.oom ? "out of memory" : frs_xr_errmsg(xr));
         frs_xr_free(xr);

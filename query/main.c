@@ -55,9 +55,10 @@ static void usage(FILE *out)
 "      --b X             BM25 b (default %.2f)\n"
 "      --exact-boost X   weight of exact-form matches (default %.2f)\n"
 "      --title-weight X  weight of title matches (default %.2f)\n"
-"      --passage-weight X  weight of the best passage's score added to the\n"
-"                        article's (default %.2f)\n"
-"      --rerank N        articles reranked with it (default %d)\n"
+"      --passage-weight X  weight of the best passage's score (the title\n"
+"                        counting as one) added to the article's (default %.2f)\n"
+"      --title-bonus X   weight of the title's score added (default %.2f)\n"
+"      --rerank N        articles reranked with them (default %d)\n"
 "      --snippet N       snippet length in bytes, 0 = whole passage (default %d)\n"
 "      --color WHEN      auto (default), always or never\n"
 "      --stats           show what the database holds (with --json: JSON)\n"
@@ -77,7 +78,7 @@ static void usage(FILE *out)
 "3 incompatible database schema; 4 database missing, unreadable or damaged;\n"
 "5 (--serve) the address cannot be bound.\n",
             prog, prog, prog, prog, FRS_BM25_K1, FRS_BM25_B, FRS_QP_EXACT_BOOST,
-            FRS_QP_TITLE_WEIGHT, FRS_SEARCH_PASSAGE_WEIGHT, FRS_SEARCH_RERANK,
+            FRS_QP_TITLE_WEIGHT, FRS_SEARCH_PASSAGE_WEIGHT, FRS_SEARCH_TITLE_BONUS, FRS_SEARCH_RERANK,
             FRS_HL_DEFAULT_BYTES, FRS_SERVER_DEFAULT_LISTEN);
 }
 
@@ -169,7 +170,7 @@ static int run_batch(frs_searcher_t *s, const frs_search_params_t *p, int json)
 
 int main(int argc, char **argv)
 {
-    enum { O_OFFSET = 256, O_ARTICLES, O_PASSAGES, O_PWEIGHT, O_RERANK, O_FROM, O_TO, O_JSON, O_EXPLAIN,
+    enum { O_OFFSET = 256, O_ARTICLES, O_PASSAGES, O_PWEIGHT, O_RERANK, O_TBONUS, O_FROM, O_TO, O_JSON, O_EXPLAIN,
            O_BATCH, O_K1, O_B, O_EXACT, O_TITLEW, O_SNIPPET, O_COLOR,
            O_STATS, O_CHECK, O_VERSION, O_SERVE, O_LISTEN, O_THREADS,
            O_ACCESS_LOG };
@@ -181,6 +182,7 @@ int main(int argc, char **argv)
         {"passages", no_argument, 0, O_PASSAGES},
         {"passage-weight", required_argument, 0, O_PWEIGHT},
         {"rerank", required_argument, 0, O_RERANK},
+        {"title-bonus", required_argument, 0, O_TBONUS},
         {"from", required_argument, 0, O_FROM},
         {"to", required_argument, 0, O_TO},
         {"json", no_argument, 0, O_JSON},
@@ -233,6 +235,7 @@ int main(int argc, char **argv)
         case O_PASSAGES: p.passages = 1; break;
         case O_PWEIGHT: if (!parse_double(optarg, &p.passage_weight)) bad = "--passage-weight"; break;
         case O_RERANK: if (!parse_uint(optarg, &p.rerank, 10000)) bad = "--rerank"; break;
+        case O_TBONUS: if (!parse_double(optarg, &p.title_bonus)) bad = "--title-bonus"; break;
         case O_FROM: p.from = optarg; break;
         case O_TO: p.to = optarg; break;
         case O_JSON: json = 1; break;
@@ -304,6 +307,7 @@ int main(int argc, char **argv)
     }
     int ex;
     if (batch) {
+        p.text = 0; /* batch lines show ids and scores only */
         ex = run_batch(s, &p, json);
         frs_searcher_free(s);
         return ex;

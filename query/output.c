@@ -17,10 +17,11 @@ static void print_explain(FILE *f, const frs_hit_info_t *h,
                           const frs_results_t *r, const char *indent)
 {
     const frs_explained_t *e = &h->explain;
-    fprintf(f, "%sexplain: %.6f = sum of %zu term weight%s "
-               "(article length %llu, average %.2f, %llu articles)\n",
-            indent, e->sum, e->n, e->n == 1 ? "" : "s", e->doclen,
-            r->avlength, r->doccount);
+    fprintf(f, "%sexplain: %.6f = BM25 %.6f (sum of %zu term weight%s; "
+               "article length %llu, average %.2f, %llu articles) + best "
+               "passage %.6f + title %.6f\n",
+            indent, h->score, e->sum, e->n, e->n == 1 ? "" : "s", e->doclen,
+            r->avlength, r->doccount, h->passage_part, h->title_part);
     for (size_t i = 0; i < e->n; i++) {
         const frs_explain_t *x = &e->parts[i];
         fprintf(f, "%s  %9.6f  %-24s idf %.4f (in %llu articles) x tf %.4f "
@@ -121,6 +122,8 @@ json_t *frs_results_json(frs_searcher_t *s, const char *q,
                 json_array_append_new(terms, t);
             }
             json_object_set_new(ex, "sum", json_real(e->sum));
+            json_object_set_new(ex, "passage_part", json_real(h->passage_part));
+            json_object_set_new(ex, "title_part", json_real(h->title_part));
             json_object_set_new(ex, "doclen", json_integer((json_int_t)e->doclen));
             json_object_set_new(ex, "terms", terms);
             json_object_set_new(j, "explain", ex);

@@ -10,12 +10,91 @@
 
 #include "schema.h"
 
+/* The other forms of one query word found in the database. */
+typedef struct {
+    char *form[FRS_PSCORE_FORMS];
+    unsigned long long tf[FRS_PSCORE_FORMS]; /* documents holding it */
+    size_t n;
+} forms_t;
+
 struct frs_pscorer {
     frs_xr_t *xr;
     frs_analyzer_t *an;
     const frs_parsed_t *p;
-    double *idf; /* per query word */
+    double *idf;   /* per query word */
+    forms_t *forms; /* per query word */
 };
+
+/* Other forms of a word are looked for among the terms that start with
+ * its stem, but for the stem's last letter when it is long (Snowball may
+ * rewrite it: "chevaux" -> "cheval"): the length of that prefix.  A
+ * shorter prefix would find a few more forms at the cost of stemming many
+ * more terms for every query. */
+static size_t stem_prefix(const char *stem)
+{
+    size_t sl = strlen(stem);
+    return sl >= 6 ? sl - 1 : sl;
+}
+
+typedef struct {
+    frs_pscorer_t *ps;
+    const frs_qword_t *w;
+    forms_t *f;
+    frs_status_t rc;
+} scan_t;
+
+/* Lexicon callback: keep term if it is another form of the word, among
+ * the FRS_PSCORE_FORMS most frequent. */
+static int on_lex(void *ctx, const char *term, size_t len,
+                  unsigned long long tf)
+{
+    scan_t *sc = ctx;
+    forms_t *f = sc->f;
+    if (strlen(sc->w->exact) == len && memcmp(sc->w->exact, term, len) == 0)
+        return 0;
+    if (f->n == FRS_PSCORE_FORMS && tf <= f->tf[f->n - 1])
+        return 0;
+    const char *st;
+    size_t sl;
+    sc->rc = frs_analyzer_stem(sc->ps->an, term, len, &st, &sl);
+    if (sc->rc != FRS_OK)
+        return 1;
+    if (sl != strlen(sc->w->stem) || memcmp(st, sc->w->stem, sl) != 0)
+        return 0;
+    char *copy = strndup(term, len);
+    if (!copy) {
+        sc->rc = FRS_ENOMEM;
+        return 1;
+    }
+    if (f->n == FRS_PSCORE_FORMS) /* drop the least frequent */
+        free(f->form[--f->n]);
+    size_t i = f->n++;
+    /* insert by decreasing frequency */
+    while (i > 0 && f->tf[i - 1] < tf) {
+        f->form[i] = f->form[i - 1];
+        f->tf[i] = f->tf[i - 1];
+        i--;
+    }
+    f->form[i] = copy;
+    f->tf[i] = tf;
+    return 0;
+}
+
+/* The other forms of word w in the database, most frequent first. */
+static frs_status_t find_forms(frs_pscorer_t *ps, const frs_qword_t *w,
+                               forms_t *f)
+{
+    size_t pl = stem_prefix(w->stem);
+    char prefix[256];
+    if (pl == 0 || pl >= sizeof prefix)
+        return FRS_OK;
+    memcpy(prefix, w->stem, pl);
+    prefix[pl] = '\0';
+    scan_t sc = {ps, w, f, FRS_OK};
+    frs_status_t rc = frs_xr_each_term(ps->xr, prefix, FRS_PSCORE_SCAN_MAX,
+                                       on_lex, &sc);
+    return rc != FRS_OK ? rc : sc.rc;
+}
 
 frs_status_t frs_pscorer_new(frs_xr_t *xr, frs_analyzer_t *an,
                              const frs_parsed_t *p, frs_pscorer_t **out)
@@ -28,8 +107,10 @@ frs_status_t frs_pscorer_new(frs_xr_t *xr, frs_analyzer_t *an,
     ps->an = an;
     ps->p = p;
     ps->idf = calloc(p->nqwords ? p->nqwords : 1, sizeof *ps->idf);
+    ps->forms = calloc(p->nqwords ? p->nqwords : 1, sizeof *ps->forms);
     frs_xr_stats_t st;
-    frs_status_t rc = ps->idf ? frs_xr_stats(xr, &st) : FRS_ENOMEM;
+    frs_status_t rc = ps->idf && ps->forms ? frs_xr_stats(xr, &st)
+                                           : FRS_ENOMEM;
     for (size_t i = 0; rc == FRS_OK && i < p->nqwords; i++) {
         const frs_qword_t *w = &p->words[i];
         char term[256];
@@ -41,6 +122,8 @@ frs_status_t frs_pscorer_new(frs_xr_t *xr, frs_analyzer_t *an,
             rc = frs_xr_termfreq(xr, term, (size_t)n, &df);
         double N = (double)st.doccount;
         ps->idf[i] = log(1.0 + (N - (double)df + 0.5) / ((double)df + 0.5));
+        if (rc == FRS_OK && w->stem[0])
+            rc = find_forms(ps, w, &ps->forms[i]);
     }
     if (rc != FRS_OK) {
         frs_pscorer_free(ps);
@@ -54,16 +137,20 @@ void frs_pscorer_free(frs_pscorer_t *ps)
 {
     if (!ps)
         return;
+    for (size_t i = 0; ps->forms && i < ps->p->nqwords; i++)
+        for (size_t k = 0; k < ps->forms[i].n; k++)
+            free(ps->forms[i].form[k]);
+    free(ps->forms);
     free(ps->idf);
     free(ps);
 }
 
-/* Occurrences of the words, by passage: tf[p] for one word. */
+/* Occurrences of the query's words in one document, by passage:
+ * tf[k * np + p] for word k and passage p. */
 typedef struct {
     frs_pscorer_t *ps;
     unsigned docid;
     const frs_docinfo_t *d;
-    const frs_qword_t *w;
     double *tf;
     frs_status_t rc;
 } occ_t;
@@ -82,76 +169,95 @@ static size_t passage_of(const frs_docinfo_t *d, unsigned pos)
     return lo;
 }
 
-/* Count the occurrences of form term[0..len) with weight wt. */
-static void count_form(occ_t *o, const char *term, size_t len, double wt)
+/* Count the occurrences of form term[0..len) for word k with weight wt. */
+static void count_form(occ_t *o, size_t k, const char *term, size_t len,
+                       double wt)
 {
     unsigned *pos = NULL;
     size_t n = 0;
     o->rc = frs_xr_positions(o->ps->xr, o->docid, term, len, &pos, &n);
+    double *tf = o->tf + k * o->d->npassages;
     for (size_t i = 0; i < n; i++)
-        o->tf[passage_of(o->d, pos[i])] += wt;
+        tf[passage_of(o->d, pos[i])] += wt;
     free(pos);
-}
-
-/* Document term callback: another form of the word, if it has its stem. */
-static int other_form(void *ctx, const char *term, size_t len, unsigned wdf)
-{
-    occ_t *o = ctx;
-    (void)wdf;
-    if (strlen(o->w->exact) == len && memcmp(o->w->exact, term, len) == 0)
-        return 0;
-    const char *st;
-    size_t sl;
-    o->rc = frs_analyzer_stem(o->ps->an, term, len, &st, &sl);
-    if (o->rc == FRS_OK && sl == strlen(o->w->stem) &&
-        memcmp(st, o->w->stem, sl) == 0)
-        count_form(o, term, len, FRS_PSCORE_STEM_WEIGHT);
-    return o->rc != FRS_OK;
-}
-
-/* Occurrences of word w in each passage, into o->tf.  Other forms are
- * looked for among the document's terms that share the stem's first
- * letters (Snowball may rewrite the last two: "chevaux" -> "cheval"). */
-static frs_status_t count_word(occ_t *o, const frs_qword_t *w)
-{
-    o->w = w;
-    count_form(o, w->exact, strlen(w->exact), 1.0);
-    size_t sl = strlen(w->stem);
-    if (o->rc != FRS_OK || sl == 0 || o->d->npassages == 0)
-        return o->rc;
-    char prefix[256];
-    size_t pl = sl > 5 ? sl - 2 : sl > 3 ? 3 : sl;
-    if (pl >= sizeof prefix)
-        return FRS_OK;
-    memcpy(prefix, w->stem, pl);
-    prefix[pl] = '\0';
-    frs_status_t rc = frs_xr_doc_terms(o->ps->xr, o->docid, prefix,
-                                       other_form, o);
-    return rc != FRS_OK ? rc : o->rc;
 }
 
 frs_status_t frs_pscorer_run(frs_pscorer_t *ps, unsigned docid,
                              const frs_docinfo_t *d, double *scores)
 {
-    size_t np = d->npassages;
+    size_t np = d->npassages, nw = ps->p->nqwords;
     for (size_t i = 0; i < np; i++)
         scores[i] = 0;
-    if (np == 0 || ps->p->nqwords == 0)
+    if (np == 0 || nw == 0)
         return FRS_OK;
-    double *tf = malloc(np * sizeof *tf);
+    double *tf = calloc(np * nw, sizeof *tf);
     if (!tf)
         return FRS_ENOMEM;
-    occ_t o = {ps, docid, d, NULL, tf, FRS_OK};
-    frs_status_t rc = FRS_OK;
-    for (size_t k = 0; rc == FRS_OK && k < ps->p->nqwords; k++) {
+    /* the exact form, from its positions; when the article lacks it (it
+     * matched through the stem), the word's other forms */
+    occ_t o = {ps, docid, d, tf, FRS_OK};
+    for (size_t k = 0; o.rc == FRS_OK && k < nw; k++) {
+        const frs_qword_t *w = &ps->p->words[k];
+        double *t = tf + k * np, sum = 0;
+        count_form(&o, k, w->exact, strlen(w->exact), 1.0);
         for (size_t i = 0; i < np; i++)
-            tf[i] = 0;
-        rc = count_word(&o, &ps->p->words[k]);
-        for (size_t i = 0; rc == FRS_OK && i < np; i++)
-            if (tf[i] > 0)
-                scores[i] += ps->idf[k] * tf[i] * (1 + FRS_PSCORE_K) /
-                             (tf[i] + FRS_PSCORE_K);
+            sum += t[i];
+        const forms_t *f = &ps->forms[k];
+        for (size_t j = 0; sum == 0 && o.rc == FRS_OK && j < f->n; j++)
+            count_form(&o, k, f->form[j], strlen(f->form[j]),
+                       FRS_PSCORE_STEM_WEIGHT);
     }
+    frs_status_t rc = o.rc;
+    for (size_t k = 0; rc == FRS_OK && k < nw; k++)
+        for (size_t i = 0; i < np; i++) {
+            double t = tf[k * np + i];
+            if (t > 0)
+                scores[i] += ps->idf[k] * t * (1 + FRS_PSCORE_K) /
+                             (t + FRS_PSCORE_K);
+        }
+    free(tf);
+    return rc;
+}
+
+/* Title analysis callback: which query words the title holds. */
+typedef struct {
+    frs_pscorer_t *ps;
+    double *tf; /* per word */
+} title_t;
+
+static int on_title_token(void *ctx, const frs_token_t *t)
+{
+    title_t *c = ctx;
+    const frs_parsed_t *p = c->ps->p;
+    for (size_t k = 0; k < p->nqwords; k++) {
+        const frs_qword_t *w = &p->words[k];
+        if (strlen(w->exact) == t->exact_len &&
+            memcmp(w->exact, t->exact, t->exact_len) == 0)
+            c->tf[k] += 1.0;
+        else if (w->stem[0] && strlen(w->stem) == t->stem_len &&
+                 memcmp(w->stem, t->stem, t->stem_len) == 0)
+            c->tf[k] += FRS_PSCORE_STEM_WEIGHT;
+    }
+    return 0;
+}
+
+frs_status_t frs_pscorer_title(frs_pscorer_t *ps, const frs_docinfo_t *d,
+                               double *score)
+{
+    *score = 0;
+    size_t nw = ps->p->nqwords;
+    if (!d->title || nw == 0)
+        return FRS_OK;
+    double *tf = calloc(nw, sizeof *tf);
+    if (!tf)
+        return FRS_ENOMEM;
+    title_t c = {ps, tf};
+    frs_status_t rc = frs_analyzer_run(ps->an, d->title, strlen(d->title), 0,
+                                       on_title_token, &c, NULL);
+    for (size_t k = 0; rc == FRS_OK && k < nw; k++)
+        if (tf[k] > 0)
+            *score += ps->idf[k] * tf[k] * (1 + FRS_PSCORE_K) /
+                      (tf[k] + FRS_PSCORE_K);
     free(tf);
     return rc;
 }

@@ -19,6 +19,8 @@
 
 #define FRS_PSCORE_STEM_WEIGHT 0.7
 #define FRS_PSCORE_K 0.5 /* saturation: occurrences tf count tf(1+K)/(tf+K) */
+#define FRS_PSCORE_FORMS 8       /* other forms kept per word */
+#define FRS_PSCORE_SCAN_MAX 512 /* terms read to find them */
 
 typedef struct frs_pscorer frs_pscorer_t;
 
@@ -32,6 +34,11 @@ void frs_pscorer_free(frs_pscorer_t *ps);
  * is d.  A passage holding no query word scores 0. */
 frs_status_t frs_pscorer_run(frs_pscorer_t *ps, unsigned docid,
                              const frs_docinfo_t *d, double *scores);
+
+/* The same score for the article's title, as if it were one more
+ * passage (its text is analysed: a title is short). */
+frs_status_t frs_pscorer_title(frs_pscorer_t *ps, const frs_docinfo_t *d,
+                               double *score);
 
 /* Index of the best passage (the first of the highest scores; 0 when none
  * scores), and in *matching (may be NULL) the number that score. */

@@ -26,7 +26,7 @@
 
 /* Defaults chosen by measurement: see docs/relevance.md. */
 #define FRS_QP_EXACT_BOOST 0.7
-#define FRS_QP_TITLE_WEIGHT 0.5
+#define FRS_QP_TITLE_WEIGHT 0.7
 #define FRS_QUERY_MAX_BYTES 1024
 #define FRS_QUERY_MAX_WORDS 64
 

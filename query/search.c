@@ -26,13 +26,15 @@ void frs_search_params_init(frs_search_params_t *p)
     p->qp.exact_boost = FRS_QP_EXACT_BOOST;
     p->qp.title_weight = FRS_QP_TITLE_WEIGHT;
     p->passage_weight = FRS_SEARCH_PASSAGE_WEIGHT;
+    p->title_bonus = FRS_SEARCH_TITLE_BONUS;
     p->rerank = FRS_SEARCH_RERANK;
+    p->text = 1;
     p->limit = 10;
 }
 
 const char *frs_hit_text(const frs_hit_info_t *h, size_t *len)
 {
-    if (h->passage >= h->info.npassages) {
+    if (!h->info.body || h->passage >= h->info.npassages) {
         *len = 0;
         return "";
     }
@@ -139,6 +141,8 @@ typedef struct {
     unsigned xrank;       /* Xapian's order */
     frs_docinfo_t info;
     double *pscores;      /* per passage */
+    double tscore;        /* the title's, scored as a passage */
+    double ppart, tpart;  /* added to the score: passage and title parts */
     size_t best, matching;
 } art_t;
 
@@ -169,8 +173,7 @@ static int on_hit(void *ctx, const frs_hit_t *h)
     frs_status_t rc = frs_docdata_decode(h->data, h->data_len, &t->info);
     if (rc == FRS_ECORRUPT) { /* shown as "?" rather than failing */
         t->info.id = strdup("?");
-        t->info.body = strdup("");
-        rc = t->info.id && t->info.body ? FRS_OK : FRS_ENOMEM;
+        rc = t->info.id ? FRS_OK : FRS_ENOMEM;
     }
     if (rc != FRS_OK) {
         frs_docinfo_clear(&t->info);
@@ -206,6 +209,8 @@ static frs_status_t score_passages(frs_searcher_t *s, const frs_parsed_t *pq,
         }
         rc = frs_pscorer_run(ps, t->docid, &t->info, t->pscores);
         t->best = frs_pscore_best(t->pscores, np, &t->matching);
+        if (rc == FRS_OK)
+            rc = frs_pscorer_title(ps, &t->info, &t->tscore);
     }
     frs_pscorer_free(ps);
     return rc;
@@ -246,18 +251,15 @@ static frs_status_t fill_hit(frs_hit_info_t *h, art_t *t, size_t k, int copy)
     h->matching = t->matching;
     h->title_only = t->matching == 0;
     h->passage_score = t->info.npassages ? t->pscores[k] : 0;
+    h->passage_part = t->ppart;
+    h->title_part = t->tpart;
     if (!copy) {
         h->info = t->info;
         memset(&t->info, 0, sizeof t->info);
         return FRS_OK;
     }
     /* passages of one article listed as several hits: each its own copy */
-    size_t len = 0;
-    char *data = frs_docdata_encode(&t->info, &len);
-    frs_status_t rc = data ? frs_docdata_decode(data, len, &h->info)
-                           : FRS_ENOMEM;
-    free(data);
-    return rc;
+    return frs_docinfo_copy(&h->info, &t->info);
 }
 
 /* The window [offset, offset + limit) of the passages of the articles. */
@@ -395,9 +397,10 @@ static frs_status_t rank_articles(frs_searcher_t *s,
                                   frs_results_t *r, arts_t *a, size_t *first)
 {
     /* reranking and listing passages need the articles before the window */
-    int whole = p->passages || p->passage_weight > 0;
+    int rerank = p->passage_weight > 0 || p->title_bonus > 0;
+    int whole = p->passages || rerank;
     unsigned want = p->offset + p->limit;
-    if (p->passage_weight > 0 && want < p->rerank)
+    if (rerank && want < p->rerank)
         want = p->rerank;
     frs_search_opts_t so = {.k1 = p->bm25.k1,
                             .b = p->bm25.b,
@@ -422,11 +425,18 @@ static frs_status_t rank_articles(frs_searcher_t *s,
     if (rc != FRS_OK)
         return rc;
     r->estimated = info.estimated;
-    if (p->passage_weight > 0) {
-        for (size_t i = 0; i < a->n; i++)
-            if (a->v[i].info.npassages)
-                a->v[i].score += p->passage_weight *
-                                 a->v[i].pscores[a->v[i].best];
+    if (p->passage_weight > 0 || p->title_bonus > 0) {
+        /* the best passage, the title counting as one more, and the
+         * title again */
+        for (size_t i = 0; i < a->n; i++) {
+            art_t *t = &a->v[i];
+            double best = t->info.npassages ? t->pscores[t->best] : 0;
+            if (t->tscore > best)
+                best = t->tscore;
+            t->ppart = p->passage_weight * best;
+            t->tpart = p->title_bonus * t->tscore;
+            t->score += t->ppart + t->tpart;
+        }
         qsort(a->v, a->n, sizeof *a->v, by_score);
     }
     *first = whole ? p->offset : 0;
@@ -439,6 +449,19 @@ static double ms_since(const struct timespec *t0)
     clock_gettime(CLOCK_MONOTONIC, &t1);
     return (double)(t1.tv_sec - t0->tv_sec) * 1e3 +
            (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* The body of hit h, for its text (a damaged one shows no text). */
+static frs_status_t load_body(frs_searcher_t *s, frs_hit_info_t *h)
+{
+    char *v = NULL;
+    size_t len = 0;
+    frs_status_t rc = frs_xr_doc_value(s->xr, h->docid, FRS_SLOT_BODY, &v,
+                                       &len);
+    if (rc == FRS_OK && frs_docbody_decode(v, len, &h->info) == FRS_ENOMEM)
+        rc = FRS_ENOMEM;
+    free(v);
+    return rc;
 }
 
 /* One attempt at the query: the articles, their passages, the hits. */
@@ -457,7 +480,9 @@ static frs_status_t run_once(frs_searcher_t *s, const frs_search_params_t *p,
         rc = frs_xr_stats(s->xr, &st);
     for (size_t i = 0; rc == FRS_OK && i < r->n; i++) {
         r->hits[i].rank = p->offset + (unsigned)i + 1;
-        if (p->explain)
+        if (p->text)
+            rc = load_body(s, &r->hits[i]);
+        if (rc == FRS_OK && p->explain)
             rc = frs_explain(s->xr, &p->bm25, r->parsed->query,
                              r->hits[i].docid, &r->hits[i].explain);
     }

@@ -5,10 +5,12 @@
  * query and --batch) and by the HTTP server.
  *
  * Ranking: Xapian's BM25 over whole articles (body words, their stems and
- * the title, qparse.h).  With passage_weight > 0 the best passage's score
- * (passages.h) times passage_weight is added to the article's, over the
- * first rerank articles.  With passages set, hits are passages instead: the
- * matching passages of the best articles, best passage score first.
+ * the title, qparse.h); then, over the first rerank articles, two parts
+ * are added (passages.h): passage_weight times the score of the best
+ * passage, the title counting as one more passage (a query drawn from one
+ * place of the article finds it there), and title_bonus times the title's
+ * score.  With passages set, hits are passages instead: the matching
+ * passages of the best articles, best passage score first.
  *
  * Ownership: a searcher owns its reader and analyzer (one per thread).
  * frs_results_t owns its hits, their decoded data and the parsed query.
@@ -25,19 +27,24 @@
 typedef struct frs_searcher frs_searcher_t;
 
 /* Defaults chosen by measurement: see docs/relevance.md. */
-#define FRS_SEARCH_PASSAGE_WEIGHT 0.0
-#define FRS_SEARCH_RERANK 50
+#define FRS_SEARCH_PASSAGE_WEIGHT 1.0
+#define FRS_SEARCH_TITLE_BONUS 0.25
+#define FRS_SEARCH_RERANK 30
 
 typedef struct {
     frs_bm25_params_t bm25;
     frs_qparse_opts_t qp;
     unsigned offset, limit;
     int passages;            /* one hit per matching passage */
-    double passage_weight;   /* weight of the best passage's score */
+    double passage_weight;   /* weight of the best passage's score (the
+                                title counting as one more passage) */
+    double title_bonus;      /* weight of the title's passage score */
     unsigned rerank;         /* articles reranked with it */
     const char *from, *to;   /* "YYYY-MM-DD" or NULL */
     int explain;
     int facet_months;        /* count matching articles per month */
+    int text;                /* load the text of each hit (default 1; 0
+                                when only ids and scores are shown) */
 } frs_search_params_t;
 
 /* Defaults for every field. */
@@ -46,10 +53,13 @@ void frs_search_params_init(frs_search_params_t *p);
 typedef struct {
     unsigned docid;
     unsigned rank;           /* 1-based, counting the offset */
-    double score;            /* the article's (its BM25 score, plus
-                                passage_weight times its best passage's);
-                                with params.passages the passage's */
+    double score;            /* the article's: its BM25 score (explain.sum)
+                                + passage_part + title_part; with
+                                params.passages the passage's */
     double passage_score;    /* of the passage shown */
+    double passage_part;     /* added to the BM25 score: passage_weight x
+                                the best passage's (or the title's) */
+    double title_part;       /* added: title_bonus x the title's */
     frs_docinfo_t info;      /* the article */
     size_t passage;          /* the passage shown (index into
                                 info.passages) */
@@ -78,7 +88,8 @@ typedef struct {
     size_t nmonths;
 } frs_results_t;
 
-/* The text of the passage shown for hit h (not NUL-terminated). */
+/* The text of the passage shown for hit h (not NUL-terminated); "" when
+ * params.text was 0. */
 const char *frs_hit_text(const frs_hit_info_t *h, size_t *len);
 
 /* Open the database at path for searching.  FRS_EVERSION when its schema or

@@ -212,12 +212,13 @@ static void test_search_explain_sums_to_score(void **state)
         "Saint-Martin",
     };
     static const double k1s[] = {1.2, 0.5, 2.0}, bs[] = {0.75, 0.0, 1.0};
-    static const double pws[] = {0.0, 0.0, 0.8};
+    static const double pws[] = {0.0, 1.0, 0.8};
     for (size_t k = 0; k < 3; k++) {
         frs_search_params_t p;
         frs_search_params_init(&p);
         p.explain = 1;
         p.passage_weight = pws[k];
+        p.title_bonus = k == 0 ? 0 : 0.4;
         p.bm25.k1 = k1s[k];
         p.bm25.b = bs[k];
         p.qp.exact_boost = 1.5;
@@ -226,8 +227,8 @@ static void test_search_explain_sums_to_score(void **state)
             assert_true(r->n > 0);
             for (size_t h = 0; h < r->n; h++) {
                 const frs_hit_info_t *x = &r->hits[h];
-                double want = x->explain.sum +
-                              p.passage_weight * x->passage_score;
+                double want = x->explain.sum + x->passage_part +
+                              x->title_part;
                 if (want - x->score > 1e-9 || x->score - want > 1e-9)
                     fail_msg("%s k1=%g b=%g pw=%g hit %zu: explain %.12f "
                              "score %.12f", queries[i], k1s[k], bs[k],

@@ -1096,43 +1096,45 @@ static void test_xdb_reader_positions(void **state)
 
 typedef struct {
     char seen[8][32];
-    unsigned wdf[8];
+    unsigned long long tf[8];
     int n, stop_at;
 } terms_t;
 
-static int on_term(void *ctx, const char *term, size_t len, unsigned wdf)
+static int on_term(void *ctx, const char *term, size_t len,
+                   unsigned long long tf)
 {
     terms_t *t = ctx;
     assert_true(t->n < 8 && len < 32);
     memcpy(t->seen[t->n], term, len);
     t->seen[t->n][len] = '\0';
-    t->wdf[t->n++] = wdf;
+    t->tf[t->n++] = tf;
     return t->n == t->stop_at;
 }
 
-static void test_xdb_reader_doc_terms_by_prefix(void **state)
+static void test_xdb_reader_lexicon_by_prefix(void **state)
 {
     fixture_t *f = *state;
     frs_xdb_t *w = open_writer(f);
-    add_doc(w, "a1#1", "a1", NULL, "porte portes portail pomme porte",
-            "a1-1");
+    add_doc(w, "a1#1", "a1", NULL, "porte portes portail pomme", "a1-1");
+    add_doc(w, "a2#1", "a2", NULL, "porte poire", "a2-1");
     commit(w);
     frs_xdb_free(w);
     frs_xr_t *r = open_reader(f);
     terms_t t = {.stop_at = -1};
-    assert_int_equal(frs_xr_doc_terms(r, 1, "port", on_term, &t), FRS_OK);
+    assert_int_equal(frs_xr_each_term(r, "port", 0, on_term, &t), FRS_OK);
     assert_int_equal(t.n, 3); /* in byte order, only the prefix */
     assert_string_equal(t.seen[0], "portail");
     assert_string_equal(t.seen[1], "porte");
-    assert_int_equal(t.wdf[1], 2);
+    assert_int_equal(t.tf[1], 2); /* in two documents */
     assert_string_equal(t.seen[2], "portes");
-    terms_t all = {.stop_at = -1};
-    assert_int_equal(frs_xr_doc_terms(r, 1, "", on_term, &all), FRS_OK);
-    assert_int_equal(all.n, 6); /* Aa1, Qa1#1 and the four words */
-    assert_string_equal(all.seen[0], "Aa1");
-    terms_t two = {.stop_at = 2};
-    assert_int_equal(frs_xr_doc_terms(r, 1, "", on_term, &two), FRS_OK);
-    assert_int_equal(two.n, 2);
+    terms_t capped = {.stop_at = -1};
+    assert_int_equal(frs_xr_each_term(r, "po", 2, on_term, &capped), FRS_OK);
+    assert_int_equal(capped.n, 2); /* at most max */
+    terms_t stopped = {.stop_at = 1};
+    assert_int_equal(frs_xr_each_term(r, "", 0, on_term, &stopped), FRS_OK);
+    assert_int_equal(stopped.n, 1);
+    assert_string_equal(stopped.seen[0], "Aa1"); /* prefixed terms too */
+    assert_int_equal(frs_xr_each_term(r, NULL, 0, on_term, &t), FRS_EINVAL);
     frs_xr_free(r);
 }
 
@@ -1431,7 +1433,7 @@ int main(void)
 #define T_(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
         T_(test_xdb_reader_first_value),
         T_(test_xdb_reader_positions),
-        T_(test_xdb_reader_doc_terms_by_prefix),
+        T_(test_xdb_reader_lexicon_by_prefix),
         T_(test_xdb_open_missing_is_enotfound),
         T_(test_xdb_open_create_then_open),
         T_(test_xdb_open_overwrite_empties),

@@ -52,12 +52,16 @@ second=$("$Q" -d "$DB" --json -n 2 Marseille | ids | sed -n 2p)
 check "--offset pages" [ "$("$Q" -d "$DB" --json --offset 1 -n 1 Marseille | first_id)" = "$second" ]
 check "--json is valid JSON with a total" python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["estimated_total"]>=5 and d["hits"][0]["snippet"]' < <("$Q" -d "$DB" --json Marseille)
 check "JSON snippets mark matches" grep -q '<mark>' < <("$Q" -d "$DB" --json Marseille)
-check "--explain sums to the score" python3 -c '
+check "--explain adds up to the score: BM25 terms + passage + title parts" python3 -c '
 import json,sys
 d=json.load(sys.stdin)
 assert d["hits"]
 for h in d["hits"]:
-    assert abs(h["explain"]["sum"]-h["score"]) < 1e-6*max(1,h["score"]), (h["explain"]["sum"], h["score"])
+    e = h["explain"]
+    assert abs(sum(t["weight"] for t in e["terms"]) - e["sum"]) < 1e-9 * max(1, e["sum"]), e
+    total = e["sum"] + e["passage_part"] + e["title_part"]
+    assert abs(total - h["score"]) < 1e-6 * max(1, h["score"]), (total, h["score"])
+assert any(h["explain"]["passage_part"] > 0 for h in d["hits"])
 ' < <("$Q" -d "$DB" --json --explain -n 20 'vélo "pomme de terre" marseille title:église -cyclable')
 check "--from/--to filter by date" python3 -c '
 import json,sys

@@ -23,7 +23,7 @@ endif
 CC ?= cc
 CXX ?= c++
 OPT ?= -O2 -g
-PKGS = xapian-core libutf8proc jansson
+PKGS = xapian-core libutf8proc jansson libxxhash zlib
 # libmicrohttpd is loaded by `query --serve` only (query/mhd.h): compiled
 # against, not linked; its file name is read from the installed library.
 MHD_SONAME ?= $(shell objdump -p $$(pkg-config --variable=libdir libmicrohttpd)/libmicrohttpd.so 2>/dev/null | awk '/SONAME/ {print $$2}')
@@ -31,7 +31,7 @@ CPPFLAGS += $(if $(MHD_SONAME),-DFRS_MHD_SONAME='"$(MHD_SONAME)"')
 CPPFLAGS += -Icommon
 CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) -Wall -Wextra -Werror \
 	-Wstrict-prototypes -Wmissing-prototypes -Wshadow $(SANFLAGS) \
-	$(shell pkg-config --cflags libutf8proc jansson libmicrohttpd)
+	$(shell pkg-config --cflags libutf8proc jansson libxxhash zlib libmicrohttpd)
 CXXFLAGS += -std=c++17 $(OPT) -Wall -Wextra -Werror $(SANFLAGS) \
 	$(shell pkg-config --cflags xapian-core)
 STEMMER_LIBS ?= $(shell pkg-config --libs libstemmer 2>/dev/null || echo -lstemmer)
@@ -41,7 +41,8 @@ CMOCKA_LIBS = $(shell pkg-config --libs cmocka)
 
 COMMON_C = common/status.c common/utf8.c common/analyzer.c common/stopwords.c \
 	common/qtree.c common/bm25.c common/passage.c common/docdata.c \
-	common/buf.c common/hash.c common/dbswap.c common/strset.c common/shards.c
+	common/buf.c common/hash.c common/dbswap.c common/strset.c common/shards.c \
+	common/schema.c
 COMMON_CXX = common/xdb.cc
 INDEXER_C = indexer/ingest.c indexer/indexer.c indexer/parallel.c
 QUERY_C = query/qparse.c query/highlight.c query/search.c query/output.c query/admin.c \
@@ -51,7 +52,7 @@ COMMON_O = $(COMMON_C:%.c=$(B)/obj/%.o) $(COMMON_CXX:%.cc=$(B)/obj/%.o)
 INDEXER_O = $(INDEXER_C:%.c=$(B)/obj/%.o)
 QUERY_O = $(QUERY_C:%.c=$(B)/obj/%.o) $(B)/obj/gen/www.o
 
-COMMON_TESTS = utf8 analyzer qtree bm25 passage docdata xdb hash buf strset dbswap
+COMMON_TESTS = utf8 analyzer qtree bm25 passage docdata xdb hash buf strset dbswap schema
 APP_TESTS = ingest indexer qparse highlight search suggest server shards mhd
 UNIT_BINS = $(COMMON_TESTS:%=$(B)/tests/test_%) $(APP_TESTS:%=$(B)/tests/test_%)
 
@@ -95,7 +96,7 @@ $(B)/obj/gen/www.o: $(B)/gen/www.c query/www/www.h
 $(B)/obj/query/server.o: CPPFLAGS += -Iquery/www
 
 DEPS = build-essential pkg-config libxapian-dev libstemmer-dev libcmocka-dev \
-	libutf8proc-dev libjansson-dev xapian-tools python3 time \
+	libutf8proc-dev libjansson-dev libxxhash-dev zlib1g-dev xapian-tools python3 time \
 	libmicrohttpd-dev curl chromium \
 	clang libclang-rt-14-dev valgrind cppcheck clang-tidy
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)

@@ -84,26 +84,15 @@ void frs_indexer_settings(const frs_passage_opts_t *p, char *buf, size_t n)
 }
 
 /* FRS_EVERSION (message in *errmsg) unless schema and analyzer are this
- * program's, or the database is new (no schema, no documents). */
-static frs_status_t check_version(const char *path, const char *schema,
-                                  const char *anv, unsigned long long ndocs,
-                                  char **errmsg)
+ * program's, or the database is new (no schema, no documents).  dbdir is
+ * the index the database belongs to (the one to rebuild). */
+static frs_status_t check_version(const char *path, const char *dbdir,
+                                  const char *schema, const char *anv,
+                                  unsigned long long ndocs, char **errmsg)
 {
     if (!schema[0] && ndocs == 0)
         return FRS_OK;
-    char want_s[16], want_a[16];
-    snprintf(want_s, sizeof want_s, "%d", FRS_SCHEMA_VERSION);
-    snprintf(want_a, sizeof want_a, "%d", FRS_ANALYZER_VERSION);
-    if (strcmp(schema, want_s) == 0 && strcmp(anv, want_a) == 0)
-        return FRS_OK;
-    char msg[512];
-    snprintf(msg, sizeof msg,
-             "%s: database has schema '%s' analyzer '%s', this "
-             "indexer writes schema %s analyzer %s; rebuild it into "
-             "a new directory",
-             path, schema, anv, want_s, want_a);
-    *errmsg = strdup(msg);
-    return FRS_EVERSION;
+    return frs_schema_check(path, dbdir, schema, anv, errmsg);
 }
 
 /* Open the writer of shard s (creating its database if needed), waiting up
@@ -137,7 +126,7 @@ static frs_status_t open_writer(frs_indexer_t *ix, shard_t *s, int create,
     if (rc == FRS_OK)
         rc = frs_xdb_doccount(s->db, &ndocs);
     if (rc == FRS_OK)
-        rc = check_version(s->path, schema, anv, ndocs, errmsg);
+        rc = check_version(s->path, ix->dir, schema, anv, ndocs, errmsg);
     if (rc == FRS_OK)
         s->articles = count[0] ? strtoll(count, NULL, 10) : 0;
     if (rc != FRS_OK && !*errmsg) {
@@ -197,7 +186,8 @@ static frs_status_t reader(frs_indexer_t *ix, shard_t *s, frs_xr_t **out)
         if (rc == FRS_OK)
             rc = frs_xr_stats(s->xr, &st);
         if (rc == FRS_OK)
-            rc = check_version(s->path, schema, anv, st.doccount, &msg);
+            rc = check_version(s->path, ix->dir, schema, anv, st.doccount,
+                               &msg);
         if (rc != FRS_OK)
             snprintf(ix->err, sizeof ix->err, "shard %s: %s", s->key,
                      msg ? msg
@@ -520,7 +510,7 @@ static frs_status_t add_passage(frs_indexer_t *ix, shard_t *s,
     if (rc == FRS_OK)
         rc = frs_xdoc_set_value(doc, FRS_SLOT_PASSAGE, num, strlen(num));
     if (rc == FRS_OK)
-        rc = frs_xdoc_set_value(doc, FRS_SLOT_HASH, hash, 16);
+        rc = frs_xdoc_set_value(doc, FRS_SLOT_HASH, hash, FRS_HASH128_HEX);
     if (rc == FRS_OK && a->date) {
         char ymd[9] = {a->date[0], a->date[1], a->date[2], a->date[3],
                        a->date[5], a->date[6], a->date[8], a->date[9], 0};
@@ -565,18 +555,25 @@ static frs_status_t add_passage(frs_indexer_t *ix, shard_t *s,
     return rc;
 }
 
-static void article_hash(const frs_indexer_t *ix, const frs_article_t *a,
-                         char out[17])
+/* The content hash of article a: XXH3-128 over the settings and every
+ * field, each NUL-terminated so that no two articles share the bytes. */
+static frs_status_t article_hash(const frs_indexer_t *ix,
+                                 const frs_article_t *a,
+                                 char out[FRS_HASH128_HEX + 1])
 {
-    uint64_t h = FRS_HASH_INIT;
-    h = frs_hash_update(h, ix->settings, strlen(ix->settings) + 1);
+    frs_hash128_t *h = NULL;
+    if (frs_hash128_new(&h) != FRS_OK)
+        return FRS_ENOMEM;
+    frs_hash128_update(h, ix->settings, strlen(ix->settings) + 1);
     const char *f[4] = {a->id, a->title, a->url, a->date};
     for (int i = 0; i < 4; i++) {
         const char *s = f[i] ? f[i] : "";
-        h = frs_hash_update(h, s, strlen(s) + 1);
+        frs_hash128_update(h, s, strlen(s) + 1);
     }
-    h = frs_hash_update(h, a->body, a->body_len);
-    frs_hash_hex(h, out);
+    frs_hash128_update(h, a->body, a->body_len);
+    frs_hash128_hex(h, out);
+    frs_hash128_free(h);
+    return FRS_OK;
 }
 
 static frs_status_t commit_all(frs_indexer_t *ix, int final);
@@ -785,11 +782,11 @@ frs_status_t frs_indexer_prune(frs_indexer_t *ix)
 
 frs_status_t frs_indexer_add(frs_indexer_t *ix, const frs_article_t *a)
 {
-    char hash[17];
+    char hash[FRS_HASH128_HEX + 1];
     int first = !frs_strset_has(ix->seen, a->id, strlen(a->id));
-    if (frs_indexer_mark_seen(ix, a->id) != FRS_OK)
+    if (frs_indexer_mark_seen(ix, a->id) != FRS_OK ||
+        article_hash(ix, a, hash) != FRS_OK)
         return FRS_ENOMEM;
-    article_hash(ix, a, hash);
     frs_buf_t tmp = FRS_BUF_INIT;
     frs_buf_printf(&tmp, "%s%s", FRS_PFX_ARTICLE, a->id);
     if (tmp.rc != FRS_OK)

@@ -21,9 +21,9 @@ frs_status_t frs_schema_check(const char *path, const char *dbdir,
     snprintf(want_a, sizeof want_a, "%d", FRS_ANALYZER_VERSION);
     if (strcmp(schema, want_s) == 0 && strcmp(analyzer, want_a) == 0)
         return FRS_OK;
-    const char *fmt = "%s: the database has schema %s, analyzer %s; this "
-                      "version reads and writes schema %s, analyzer %s: "
-                      "rebuild it from its inputs with "
+    const char *fmt = "%s: incompatible database: it has schema %s, "
+                      "analyzer %s; this version reads and writes schema %s, "
+                      "analyzer %s: rebuild it from its inputs with "
                       "'indexer -d %s --rebuild INPUT...'";
     const char *s = schema[0] ? schema : "none";
     const char *a = analyzer[0] ? analyzer : "none";

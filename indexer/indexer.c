@@ -734,19 +734,27 @@ static frs_status_t delete_in(frs_indexer_t *ix, shard_t *s, const char *term,
     return rc == FRS_OK ? rc : fail(ix, s, rc, "cannot delete an article");
 }
 
+/* A walk over the articles of every shard, for prune: each one neither
+ * added nor marked seen is counted as gone and, unless count_only, deleted
+ * (ids too long to be ours are left: nothing could have named them). */
 typedef struct {
     frs_indexer_t *ix;
-    shard_t *s;
-    frs_status_t rc;
+    shard_t *s;          /* the shard being walked */
+    frs_status_t rc;     /* a deletion's failure */
+    int count_only;
+    unsigned long long gone, total;
 } prune_t;
 
 static int prune_one(void *ctx, const char *term, size_t len)
 {
     prune_t *p = ctx;
     size_t pl = strlen(FRS_PFX_ARTICLE);
-    if (frs_strset_has(p->ix->seen, term + pl, len - pl))
+    p->total++;
+    if (frs_strset_has(p->ix->seen, term + pl, len - pl) ||
+        len - pl > FRS_MAX_ID_BYTES)
         return 0;
-    if (len - pl > FRS_MAX_ID_BYTES)
+    p->gone++;
+    if (p->count_only)
         return 0;
     char t[FRS_MAX_ID_BYTES + 2];
     memcpy(t, term, len);
@@ -761,7 +769,7 @@ static int prune_one(void *ctx, const char *term, size_t len)
     return p->rc != FRS_OK;
 }
 
-frs_status_t frs_indexer_prune(frs_indexer_t *ix)
+static frs_status_t walk_prune(frs_indexer_t *ix, prune_t *p)
 {
     for (size_t i = 0; i < ix->nsh; i++) {
         shard_t *s = &ix->sh[i];
@@ -770,14 +778,31 @@ frs_status_t frs_indexer_prune(frs_indexer_t *ix)
         frs_status_t rc = writer(ix, s);
         if (rc != FRS_OK)
             return rc;
-        prune_t p = {ix, s, FRS_OK};
-        rc = frs_xdb_each_term(s->db, FRS_PFX_ARTICLE, prune_one, &p);
+        p->s = s;
+        rc = frs_xdb_each_term(s->db, FRS_PFX_ARTICLE, prune_one, p);
         if (rc != FRS_OK)
             return fail(ix, s, rc, "cannot list articles to prune");
-        if (p.rc != FRS_OK)
-            return p.rc;
+        if (p->rc != FRS_OK)
+            return p->rc;
     }
     return FRS_OK;
+}
+
+frs_status_t frs_indexer_prune_count(frs_indexer_t *ix,
+                                     unsigned long long *gone,
+                                     unsigned long long *total)
+{
+    prune_t p = {ix, NULL, FRS_OK, 1, 0, 0};
+    frs_status_t rc = walk_prune(ix, &p);
+    *gone = rc == FRS_OK ? p.gone : 0;
+    *total = rc == FRS_OK ? p.total : 0;
+    return rc;
+}
+
+frs_status_t frs_indexer_prune(frs_indexer_t *ix)
+{
+    prune_t p = {ix, NULL, FRS_OK, 0, 0, 0};
+    return walk_prune(ix, &p);
 }
 
 frs_status_t frs_indexer_add(frs_indexer_t *ix, const frs_article_t *a)

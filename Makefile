@@ -165,7 +165,17 @@ bench: all
 bench-large: all
 	/usr/bin/python3 bench/run_bench.py --mb $(BENCH_MB) --runs $(BENCH_RUNS) --bin $(B) $(BENCH_FLAGS)
 
-.PHONY: bench bench-large
+# What the article content hash costs (docs/nightly.md): FNV-1a against
+# XXH3-128 over the articles of a JSON Lines file (HASH_BENCH_INPUT).
+HASH_BENCH_INPUT ?= corpus/articles.jsonl
+$(B)/bench/hash_bench: $(B)/obj/bench/hash_bench.o $(COMMON_O)
+	@mkdir -p $(dir $@)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+bench-hash: $(B)/bench/hash_bench
+	$(B)/bench/hash_bench $(HASH_BENCH_INPUT)
+
+.PHONY: bench bench-large bench-hash
 
 # Relevance benchmark on real French text against Xapian and SQLite FTS5
 # (eval/README.md; needs python3-xapian); eval-smoke is the CI-sized check.

@@ -570,7 +570,7 @@ static frs_status_t ingest_entry(const frs_ingest_t *in, const char *path,
 {
     struct stat lst, st;
     if (name[0] == '.') {
-        report(in, FRS_REPORT_SKIP, path, 0, NULL, "hidden; skipped");
+        report(in, FRS_REPORT_SKIP, path, 0, NULL, "hidden (its name starts with a dot)");
         return FRS_OK;
     }
     if (lstat(path, &lst) != 0 || stat(path, &st) != 0) {
@@ -582,13 +582,13 @@ static frs_status_t ingest_entry(const frs_ingest_t *in, const char *path,
         if (!S_ISLNK(lst.st_mode)) /* no symlink loops */
             return ingest_dir(in, path, rel, depth + 1, files);
         report(in, FRS_REPORT_SKIP, path, 0, NULL,
-               "symbolic link to a directory; skipped");
+               "symbolic link to a directory (not followed)");
         return FRS_OK;
     }
     if (!S_ISREG(st.st_mode) || (!is_jsonl_name(name) && !is_text_name(name))) {
         report(in, FRS_REPORT_SKIP, path, 0, NULL,
-               S_ISREG(st.st_mode) ? "not a " KNOWN_TYPES " file; skipped"
-                                   : "not a regular file; skipped");
+               S_ISREG(st.st_mode) ? "not a " KNOWN_TYPES " file"
+                                   : "not a regular file");
         return FRS_OK;
     }
     ++*files;

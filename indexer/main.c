@@ -58,6 +58,7 @@ typedef struct {
     frs_indexer_t *ix;
     frs_pbuild_t *pb;          /* --rebuild: the parallel builder */
     FILE *log;
+    int log_failed;            /* a write to the log failed (said once) */
     char error[1024];          /* the first error, for the summary */
     char newest[64];           /* compact: the shard left, for the summary */
     const char *prune_state;   /* for the summary: see summary.h */
@@ -108,6 +109,7 @@ static void usage(FILE *out)
 "      --strict             any rejected input is a failure; commit nothing\n"
 "      --wait SECONDS       wait this long for another indexer (default 0)\n"
 "      --summary            print one summary line on stdout at the end\n"
+"                           (of every run: failed, locked or not)\n"
 "      --json-summary       print the summary as one JSON object on stdout\n"
 "      --log FILE           also append every message, timestamped, to FILE\n"
 "  -v, --verbose            report progress and the summary on stderr\n"
@@ -119,8 +121,9 @@ static void usage(FILE *out)
 "could not be read, --prune refused, or an error (what was committed is\n"
 "whole); 5 the database is locked by another indexer.  Every run writes\n"
 "its --summary / --json-summary, failed or not.\n",
-            prog, prog, FRS_PRUNE_DEFAULT_PERCENT, FRS_PASSAGE_MIN_WORDS, FRS_PASSAGE_MAX_WORDS,
-            FRS_PASSAGE_OVERLAP_WORDS, FRS_INDEXER_BATCH, FRS_INDEXER_BULK_BATCH,
+            prog, prog, FRS_PRUNE_DEFAULT_PERCENT, FRS_PASSAGE_MIN_WORDS,
+            FRS_PASSAGE_MAX_WORDS, FRS_PASSAGE_OVERLAP_WORDS,
+            FRS_INDEXER_BATCH, FRS_INDEXER_BULK_BATCH,
             FRS_INGEST_MAX_ARTICLE_BYTES);
 }
 
@@ -149,7 +152,12 @@ static void to_log(run_t *r, const char *msg)
     localtime_r(&now, &tm);
     strftime(ts, sizeof ts, "%Y-%m-%d %H:%M:%S", &tm);
     fprintf(r->log, "%s %s[%d]: %s\n", ts, prog, (int)getpid(), msg);
-    fflush(r->log);
+    if (fflush(r->log) != 0 && !r->log_failed) {
+        /* a full disk must not take the diagnostics with it unsaid */
+        r->log_failed = 1;
+        fprintf(stderr, "%s: warning: cannot write to the log %s: %s\n",
+                prog, r->log_path, strerror(errno));
+    }
 }
 
 /* One message line: to stderr (only with -v when quiet is set), and to
@@ -1092,8 +1100,6 @@ static int run(run_t *r, int argc, char **argv)
         error_msg(r, "%s", frs_strerror(FRS_ENOMEM));
         return EXIT_FAIL;
     }
-    if (r->prune)
-        r->prune_state = "not run";
     return r->rebuild ? run_rebuild(r, argc, argv, optind)
                       : run_incremental(r, argc, argv, optind);
 }
@@ -1120,6 +1126,8 @@ int main(int argc, char **argv)
     signal(SIGXFSZ, SIG_IGN);
     char why[4096] = "";
     int ex = parse_options(&r, argc, argv, why, sizeof why);
+    if (r.prune)
+        r.prune_state = "not run";
     if (ex == EXIT_OK) {
         free(r.deletes);
         return EXIT_OK;

@@ -210,6 +210,11 @@ else
     check "... and so does its summary ($(cat "$T/js"))" bash -c "grep -q '\"error\":\".*No space left on device' '$T/js'"
 fi
 
+# a full disk under the log: said on stderr, not lost
+mkdir -p "$T/fulllog"
+unshare -rm sh -c 'mount -t tmpfs -o size=64k tmpfs "$1" && { head -c 70000 /dev/zero >"$1/fill"; "$2" -d "$3" --log "$1/log" "$4"; }' sh "$T/fulllog" "$IDX" "$T/logdb" "$T/vanished.jsonl" 2>"$T/err"; rc=$?
+check "a full disk under --log: said on stderr ($rc: $(cat "$T/err"))" bash -c "[ $rc -eq 4 ] && grep -q 'warning: cannot write to the log $T/fulllog/log: No space left on device' '$T/err'"
+
 # --- schema 2: an older database is refused with the command that rebuilds it
 DB=$(copy old)
 xapian-metadata set "$DB" frs.schema 1

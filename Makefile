@@ -15,6 +15,9 @@ SANFLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 # through a base class of another size, inside the library (not our code):
 # ASan reports new-delete-type-mismatch.  Everything else stays on.
 export ASAN_OPTIONS = new_delete_type_mismatch=0
+# libxapian also leaks a little when a commit fails on a full disk: see
+# tests/lsan.supp (library allocations only).
+export LSAN_OPTIONS = suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 else
 B ?= build
 SANFLAGS =

@@ -397,10 +397,9 @@ static frs_status_t ingest_jsonl_fd(const frs_ingest_t *in, int fd,
     frs_status_t rc = FRS_OK;
     unsigned long lineno = 0;
     size_t total;
-    int too_long, unterminated, got;
-    while (rc == FRS_OK &&
-           (got = read_line(in, r, &b, max_bytes(in), &total, &too_long,
-                            &unterminated)) > 0) {
+    int too_long, unterminated;
+    while (rc == FRS_OK && read_line(in, r, &b, max_bytes(in), &total,
+                                     &too_long, &unterminated) > 0) {
         lineno++;
         if (b.rc != FRS_OK) {
             rc = b.rc;

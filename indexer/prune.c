@@ -48,7 +48,7 @@ frs_prune_verdict_t frs_prune_decide(const frs_prune_limit_t *lim,
                                      unsigned long long total, char *why,
                                      size_t n)
 {
-    char c[128], where[32] = "";
+    char c[128];
     counts(c, sizeof c, gone, total);
     if (st->articles + st->rejected_ids == 0) {
         snprintf(why, n, "--prune refused: the inputs yielded no article; "
@@ -63,6 +63,7 @@ frs_prune_verdict_t frs_prune_decide(const frs_prune_limit_t *lim,
         return FRS_PRUNE_SKIP;
     }
     if (st->unparsed > 0) {
+        char where[32] = "";
         if (st->unparsed_line)
             snprintf(where, sizeof where, ":%lu", st->unparsed_line);
         char more[64] = "";

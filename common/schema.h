@@ -15,11 +15,12 @@
  *
  * History:
  *   1  one document per passage (a paragraph), title terms and fields
- *      repeated on every passage.
+ *      repeated on every passage; content hash 64-bit FNV-1a.
  *   2  one document per article; passages (whole paragraphs merged to a
  *      target length) are byte and position ranges in the document data;
  *      title, url and date stored once; a binary header as document data,
- *      the body deflated in a value slot.
+ *      the body deflated in a value slot; the content hash is XXH3-128,
+ *      32 hex digits.
  */
 #ifndef FRS_SCHEMA_H
 #define FRS_SCHEMA_H
@@ -40,8 +41,9 @@
 enum {
     FRS_SLOT_DATE = 0, /* "YYYYMMDD", or absent: date filters, sorting and
                           month/year counts */
-    FRS_SLOT_HASH = 1, /* content hash of the whole article, hex: unchanged
-                          articles are skipped on re-runs */
+    FRS_SLOT_HASH = 1, /* content hash of the whole article: XXH3-128, 32
+                          hex digits (hash.h); unchanged articles are
+                          skipped on re-runs */
     FRS_SLOT_BODY = 2  /* the body, deflated (docdata.h): read only for the
                           hits whose text is shown */
 };
@@ -53,5 +55,17 @@ enum {
                                               human-readable */
 #define FRS_META_UPDATED "frs.updated"     /* last commit, ISO 8601 UTC */
 #define FRS_META_ARTICLES "frs.articles"   /* number of articles, decimal */
+
+#include "frs.h"
+
+/* Check the versions a database records (its FRS_META_SCHEMA and
+ * FRS_META_ANALYZER values, "" when absent) against this program's.
+ * FRS_OK, or FRS_EVERSION with *errmsg (malloc'd, caller frees; NULL if out
+ * of memory) naming path, both versions and the command that rebuilds the
+ * index at dbdir (the -d of the command: path itself, or the sharded index
+ * holding it). */
+frs_status_t frs_schema_check(const char *path, const char *dbdir,
+                              const char *schema, const char *analyzer,
+                              char **errmsg);
 
 #endif

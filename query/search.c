@@ -53,38 +53,6 @@ static char *msgf(const char *path, const char *what, const char *detail)
     return m;
 }
 
-/* FRS_EVERSION with *errmsg unless the database is of this program's
- * schema and analyzer. */
-static frs_status_t check_versions(frs_searcher_t *s, const char *path,
-                                   char **errmsg)
-{
-    char *schema = NULL, *anv = NULL;
-    frs_status_t rc = frs_xr_get_metadata(s->xr, FRS_META_SCHEMA, &schema);
-    if (rc == FRS_OK)
-        rc = frs_xr_get_metadata(s->xr, FRS_META_ANALYZER, &anv);
-    if (rc != FRS_OK) {
-        *errmsg = msgf(path, "cannot read metadata", frs_xr_errmsg(s->xr));
-    } else {
-        char want_s[16], want_a[16];
-        snprintf(want_s, sizeof want_s, "%d", FRS_SCHEMA_VERSION);
-        snprintf(want_a, sizeof want_a, "%d", FRS_ANALYZER_VERSION);
-        if (strcmp(schema, want_s) != 0 || strcmp(anv, want_a) != 0) {
-            char d[300];
-            snprintf(d, sizeof d,
-                     "schema '%s', analyzer '%s'; this program reads schema "
-                     "%s, analyzer %s (rebuild it: indexer -d %s --rebuild "
-                     "INPUT...)",
-                     schema[0] ? schema : "none", anv[0] ? anv : "none",
-                     want_s, want_a, path);
-            *errmsg = msgf(path, "incompatible database", d);
-            rc = FRS_EVERSION;
-        }
-    }
-    free(schema);
-    free(anv);
-    return rc;
-}
-
 frs_status_t frs_searcher_open(const char *path, frs_searcher_t **out,
                                char **errmsg)
 {
@@ -103,7 +71,17 @@ frs_status_t frs_searcher_open(const char *path, frs_searcher_t **out,
         free(s);
         return rc;
     }
-    rc = check_versions(s, path, errmsg);
+    char *schema = NULL, *anv = NULL;
+    rc = frs_xr_get_metadata(s->xr, FRS_META_SCHEMA, &schema);
+    if (rc == FRS_OK)
+        rc = frs_xr_get_metadata(s->xr, FRS_META_ANALYZER, &anv);
+    if (rc != FRS_OK) {
+        *errmsg = msgf(path, "cannot read metadata", frs_xr_errmsg(s->xr));
+    } else {
+        rc = frs_schema_check(path, path, schema, anv, errmsg);
+    }
+    free(schema);
+    free(anv);
     if (rc == FRS_OK)
         rc = frs_analyzer_new(&s->an);
     if (rc != FRS_OK) {

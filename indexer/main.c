@@ -46,6 +46,7 @@ typedef struct {
     const char **deletes;
     size_t ndeletes;
     int verbose, strict, summary, json_summary, prune, rebuild, compact;
+    int first_build;             /* no database yet: built as --rebuild */
     unsigned wait_s, jobs;
     const char *shard_by_text;   /* --shard-by, or NULL */
     frs_shard_scheme_t shard_by; /* parsed --shard-by */
@@ -594,7 +595,10 @@ static void print_summary(run_t *r, int ex)
 {
     frs_summary_t *m = &r->sum;
     m->database = r->db;
-    m->mode = r->compact ? "compact" : r->rebuild ? "rebuild" : "index";
+    m->mode = r->compact       ? "compact"
+              : r->first_build ? "first build"
+              : r->rebuild     ? "rebuild"
+                               : "index";
     m->exit_code = ex;
     m->error = ex != EXIT_OK && r->error[0] ? r->error : NULL;
     m->prune = r->prune_state;
@@ -1080,10 +1084,35 @@ static int prepare(run_t *r, int argc, char *why, size_t n)
 }
 
 /* The run itself, once everything is checked. */
+/* Is this the first build of an unsharded database (none there yet, or
+ * one without a document)?  Then it takes the bulk path of --rebuild by
+ * itself: built aside on every core and switched in. */
+static int is_first_build(const run_t *r)
+{
+    if (r->rebuild || r->ndeletes || r->delete_from ||
+        r->live.kind != FRS_SHARD_BY_NONE)
+        return 0;
+    frs_xr_t *xr = NULL;
+    char *err = NULL;
+    frs_status_t rc = frs_xr_open(r->db, &xr, &err);
+    free(err);
+    if (rc == FRS_ENOTFOUND)
+        return 1;
+    frs_xr_stats_t st;
+    int empty = rc == FRS_OK && frs_xr_stats(xr, &st) == FRS_OK &&
+                st.doccount == 0;
+    frs_xr_free(xr);
+    return empty;
+}
+
 static int run(run_t *r, int argc, char **argv)
 {
     if (r->compact)
         return do_compact(r);
+    if (is_first_build(r)) {
+        r->first_build = r->rebuild = 1;
+        r->prune = 0; /* nothing indexed, nothing to prune */
+    }
     if (r->strict)
         r->o.batch_articles = (unsigned)-1; /* one transaction for the run */
     else if (r->o.batch_articles == 0)

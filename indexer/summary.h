@@ -17,7 +17,8 @@
 
 typedef struct {
     const char *database;
-    const char *mode;    /* "index", "rebuild" or "compact" */
+    const char *mode;    /* "index", "first build", "rebuild" or
+                            "compact" */
     int exit_code;       /* the indexer's exit status (README) */
     const char *error;   /* the first error, with its system reason; or NULL */
     const char *prune;   /* NULL (not asked), "done", "skipped", "refused" */

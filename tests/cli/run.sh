@@ -17,6 +17,17 @@ check "indexing is silent on stderr without -v" [ ! -s "$T/err" ]
 schema=$(sed -n 's/^#define FRS_SCHEMA_VERSION \([0-9]*\)$/\1/p' common/schema.h)
 checks "schema version $schema recorded" '[ -n "$schema" ] && [ "$(xapian-metadata get "$DB" frs.schema)" = "$schema" ]'
 
+# the first build takes the bulk path by itself; later runs are incremental
+"$IDX" -d "$T/first" --json-summary corpus/articles.jsonl >"$T/s-first.json"
+"$IDX" -d "$T/first" --json-summary corpus/articles.jsonl >"$T/s-again.json"
+head -1 corpus/articles.jsonl >"$T/one.jsonl"
+"$IDX" -d "$T/inc" "$T/one.jsonl" && "$IDX" -d "$T/inc" --json-summary corpus/articles.jsonl >"$T/s-inc.json"
+check "a first build is a bulk build ($(cat "$T/s-first.json"))" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["mode"] == "first build" and d["added"] == '"$njson"', d' "$T/s-first.json"
+check "the next run is incremental and changes nothing" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["mode"] == "index" and d["unchanged"] == '"$njson"' and d["added"] == 0, d' "$T/s-again.json"
+check "a run into a database that has articles is incremental" python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["mode"] == "index" and d["added"] == '"$((njson - 1))"', d' "$T/s-inc.json"
+check "the first build holds what an incremental build holds" [ "$(fingerprint "$T/first")" = "$(fingerprint "$T/inc")" ]
+check "the first build left no work directory" bash -c "! ls -d '$T'/first.* 2>/dev/null | grep -v '\.lock$'"
+
 out=$("$IDX" -d "$DB" --summary corpus/articles.jsonl corpus/txt 2>&1); rc=$?
 check "re-run exits 0" [ $rc -eq 0 ]
 check "re-run changes nothing ($out)" grep -q "^added 0, updated 0, unchanged $((njson + ntxt)), deleted 0" <<<"$out"

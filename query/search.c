@@ -415,7 +415,8 @@ static frs_status_t rank_articles(frs_searcher_t *s,
             t->tpart = p->title_bonus * t->tscore;
             t->score += t->ppart + t->tpart;
         }
-        qsort(a->v, a->n, sizeof *a->v, by_score);
+        if (a->n > 1)
+            qsort(a->v, a->n, sizeof *a->v, by_score);
     }
     *first = whole ? p->offset : 0;
     return FRS_OK;

@@ -21,18 +21,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <microhttpd.h>
 
 #include "dbswap.h"
 #include "highlight.h"
-#include "mhd.h"
 #include "output.h"
 #include "schema.h"
 #include "suggest.h"
 #include "utf8.h"
 #include "www.h"
-
-/* libmicrohttpd, loaded by frs_server_run() before any request (mhd.h) */
-static const frs_mhd_t *mhd;
 
 /* ====================================================================== */
 /* Request level: decoding, validation, JSON bodies                        */
@@ -587,7 +584,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
     clock_gettime(CLOCK_MONOTONIC, &rq->t0);
     strcpy(rq->ip, "-");
     const union MHD_ConnectionInfo *ci =
-        mhd->get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
     if (ci && ci->client_addr) {
         const struct sockaddr *sa = ci->client_addr;
         if (sa->sa_family == AF_INET)
@@ -670,31 +667,31 @@ static enum MHD_Result send_response(struct MHD_Connection *c, req_t *rq,
                                      enum MHD_ResponseMemoryMode mode,
                                      int api)
 {
-    struct MHD_Response *resp = mhd->create_response_from_buffer(len, buf,
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, buf,
                                                                 mode);
     if (!resp) {
         if (mode == MHD_RESPMEM_MUST_FREE)
             free(buf);
         return MHD_NO;
     }
-    mhd->add_response_header(resp, "Content-Type", type);
-    mhd->add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Content-Type", type);
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     if (api) {
-        mhd->add_response_header(resp, "Cache-Control", "no-store");
-        mhd->add_response_header(resp, "Access-Control-Allow-Origin", "*");
+        MHD_add_response_header(resp, "Cache-Control", "no-store");
+        MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
     } else {
-        mhd->add_response_header(resp, "Cache-Control", "no-cache");
-        mhd->add_response_header(resp, "Content-Security-Policy", CSP);
-        mhd->add_response_header(resp, "X-Frame-Options", "DENY");
-        mhd->add_response_header(resp, "Referrer-Policy",
+        MHD_add_response_header(resp, "Cache-Control", "no-cache");
+        MHD_add_response_header(resp, "Content-Security-Policy", CSP);
+        MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+        MHD_add_response_header(resp, "Referrer-Policy",
                                 "strict-origin-when-cross-origin");
     }
     if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
-        mhd->add_response_header(resp, "Allow", "GET, HEAD");
+        MHD_add_response_header(resp, "Allow", "GET, HEAD");
     rq->status = status;
     rq->bytes = strcmp(rq->method, "HEAD") == 0 ? 0 : len;
-    enum MHD_Result r = mhd->queue_response(c, status, resp);
-    mhd->destroy_response(resp);
+    enum MHD_Result r = MHD_queue_response(c, status, resp);
+    MHD_destroy_response(resp);
     return r;
 }
 
@@ -970,11 +967,6 @@ int frs_server_run(const frs_server_opts_t *o, FILE *err)
             ex = 4;
         }
     }
-    const char *why = NULL;
-    if (ex == 0 && !(mhd = frs_mhd_load(&why))) {
-        fprintf(err, "query: cannot load the HTTP library: %s\n", why);
-        ex = 4;
-    }
     struct MHD_Daemon *d = NULL;
     sigset_t sigs;
     sigemptyset(&sigs);
@@ -995,7 +987,7 @@ int frs_server_run(const frs_server_opts_t *o, FILE *err)
             {threads > 1 ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END,
              (intptr_t)threads, NULL},
             {MHD_OPTION_END, 0, NULL}};
-        d = mhd->start_daemon(
+        d = MHD_start_daemon(
             flags, 0, NULL, NULL, on_request, srv,
             MHD_OPTION_EXTERNAL_LOGGER, mhd_log, srv,
             MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
@@ -1014,7 +1006,7 @@ int frs_server_run(const frs_server_opts_t *o, FILE *err)
     if (ex == 0) {
         atomic_store(&srv->quiet, 1);
         const union MHD_DaemonInfo *di =
-            mhd->get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+            MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
         char host[INET6_ADDRSTRLEN] = "?";
         if (sa.ss_family == AF_INET6)
             inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&sa)->sin6_addr,
@@ -1031,12 +1023,12 @@ int frs_server_run(const frs_server_opts_t *o, FILE *err)
         while (sigwait(&sigs, &sig) != 0 || (sig != SIGINT && sig != SIGTERM))
             ;
         /* stop accepting, let the requests in flight finish, then stop */
-        MHD_socket ls = mhd->quiesce_daemon(d);
+        MHD_socket ls = MHD_quiesce_daemon(d);
         if (ls != MHD_INVALID_SOCKET)
             close(ls);
         for (int i = 0; i < 500 && atomic_load(&srv->active) > 0; i++)
             pause_ms(10);
-        mhd->stop_daemon(d);
+        MHD_stop_daemon(d);
         fprintf(err, "query: stopped (%s)\n",
                 sig == SIGINT ? "SIGINT" : "SIGTERM");
     }

@@ -43,14 +43,15 @@ COMMON_C = common/status.c common/utf8.c common/analyzer.c common/stopwords.c \
 COMMON_CXX = common/xdb.cc
 INDEXER_C = indexer/ingest.c indexer/indexer.c indexer/parallel.c
 QUERY_C = query/qparse.c query/highlight.c query/search.c query/output.c query/admin.c \
-	query/suggest.c query/server.c
+	query/suggest.c query/server.c \
+	query/watchdog.c query/workq.c query/health.c
 
 COMMON_O = $(COMMON_C:%.c=$(B)/obj/%.o) $(COMMON_CXX:%.cc=$(B)/obj/%.o)
 INDEXER_O = $(INDEXER_C:%.c=$(B)/obj/%.o)
 QUERY_O = $(QUERY_C:%.c=$(B)/obj/%.o) $(B)/obj/gen/www.o
 
 COMMON_TESTS = utf8 analyzer qtree bm25 passage docdata xdb hash buf strset dbswap
-APP_TESTS = ingest indexer qparse highlight search suggest server shards
+APP_TESTS = ingest indexer qparse highlight search suggest server shards watchdog workq health
 UNIT_BINS = $(COMMON_TESTS:%=$(B)/tests/test_%) $(APP_TESTS:%=$(B)/tests/test_%)
 
 all: $(B)/indexer $(B)/query

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "qtree.h"
+#include "silent_port.h"
 #include "schema.h"
 #include "xdb.h"
 
@@ -1378,22 +1379,6 @@ static void damage(const fixture_t *f, const char *db, const char *table)
         fputc(c ^ 0x5a, fp);
     }
     fclose(fp);
-}
-
-/* A TCP port that accepts connections (the kernel's backlog) but never
- * answers, like a stopped xapian-tcpsrv; *fd to close. */
-static int silent_port(int *fd)
-{
-    struct sockaddr_in a = {0};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    *fd = socket(AF_INET, SOCK_STREAM, 0);
-    assert_true(*fd >= 0);
-    assert_int_equal(bind(*fd, (struct sockaddr *)&a, sizeof a), 0);
-    assert_int_equal(listen(*fd, 16), 0);
-    socklen_t n = sizeof a;
-    assert_int_equal(getsockname(*fd, (struct sockaddr *)&a, &n), 0);
-    return ntohs(a.sin_port);
 }
 
 static double now_s(void)

@@ -125,6 +125,8 @@ check: all $(UNIT_BINS) $(REPLAY_BINS)
 	@tests/cli/hardening.sh $(B)
 	@tests/cli/shards.sh $(B)
 	@tests/cli/server.sh $(B)
+	@tests/cli/limits.sh $(B)
+	@tests/cli/server-faults.sh $(B)
 	@tests/web/run.sh $(B)
 
 install: all

@@ -287,7 +287,9 @@ frs_status_t xdb_fail(frs_xr_t *h) noexcept
             // still to come): never use it again
             h->broken = true;
             h->fault = remote_shard(h, e.get_context());
-        } catch (const Xapian::InvalidArgumentError &) {
+        } catch (const Xapian::LogicError &) {
+            // a misuse or a feature the backend lacks (spelling over a
+            // remote shard), not damage
         } catch (const Xapian::Error &) {
             // which shard is damaged: the error seldom says (a damaged
             // table shows as DatabaseCorruptError, DatabaseModifiedError,

@@ -63,7 +63,7 @@ void frs_health_opts_init(frs_health_opts_t *o)
     o->interval_ms = 1000;
     o->stall_ms = 2000;
     o->cooldown_ms = 5000;
-    o->recent_ms = 60000;
+    o->recent_ms = 30000;
 }
 
 /* in, with every occurrence of from replaced by to, into out. */
@@ -336,11 +336,12 @@ void frs_health_report(frs_health_t *h, const char *shard, frs_status_t rc,
     pthread_mutex_lock(&h->mu);
     shard_t *s = find_shard(h, shard);
     if (s && rc == FRS_EREMOTE) {
+        /* the breaker, not a lasting mark: it closes once probes answer */
         s->tripped_until = now + h->o.cooldown_ms;
+        snprintf(s->failed_why, sizeof s->failed_why, "%s", why);
         snprintf(line, sizeof line, "shard %s is treated as down for "
                  "%u ms: %s", s->where, h->o.cooldown_ms, why);
-    }
-    if (s) {
+    } else if (s) {
         s->failed_at = now;
         snprintf(s->failed_why, sizeof s->failed_why, "%s", why);
     } else {

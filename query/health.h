@@ -35,7 +35,7 @@ typedef struct {
     unsigned interval_ms; /* between two rounds of probes (1000) */
     unsigned stall_ms;    /* a probe this long: not answering (2000) */
     unsigned cooldown_ms; /* down after a search's remote failure (5000) */
-    unsigned recent_ms;   /* degraded after a search failed (60000) */
+    unsigned recent_ms;   /* degraded after a search failed (30000) */
     /* told each change of a shard's state, one line without a newline
      * ("shard 2023 cannot be searched: ..."); NULL: silent */
     void (*log)(void *ctx, const char *line);

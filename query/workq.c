@@ -115,16 +115,22 @@ unsigned frs_workq_pending(frs_workq_t *q)
     return n;
 }
 
-void frs_workq_free(frs_workq_t *q)
+void frs_workq_stop(frs_workq_t *q)
 {
-    if (!q)
-        return;
     pthread_mutex_lock(&q->mu);
     q->stop = 1;
     pthread_cond_broadcast(&q->cv);
     pthread_mutex_unlock(&q->mu);
     for (unsigned i = 0; i < q->n; i++)
         pthread_join(q->workers[i].thread, NULL);
+    q->n = 0;
+}
+
+void frs_workq_free(frs_workq_t *q)
+{
+    if (!q)
+        return;
+    frs_workq_stop(q);
     pthread_cond_destroy(&q->cv);
     pthread_mutex_destroy(&q->mu);
     free(q->workers);

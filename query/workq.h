@@ -28,7 +28,10 @@ frs_status_t frs_workq_new(void *const *contexts, unsigned n,
 frs_status_t frs_workq_submit(frs_workq_t *q, frs_work_fn fn, void *arg);
 /* Jobs queued or running. */
 unsigned frs_workq_pending(frs_workq_t *q);
-/* Run every job queued, then stop and join the threads.  NULL ok. */
+/* Refuse new jobs, run every job queued, and join the threads (again: a
+ * no-op). */
+void frs_workq_stop(frs_workq_t *q);
+/* Stop, then free.  NULL ok. */
 void frs_workq_free(frs_workq_t *q);
 
 #endif

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT
  * test_workq.c: worker threads: every job runs once, on a thread with its
  * own context, jobs run side by side, a blocked job holds one worker only,
- * and stopping runs what was queued.
+ * and stopping runs what was queued and refuses what comes later.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -89,6 +89,21 @@ static void test_workq_blocked_job_holds_one_worker(void **state)
     assert_int_equal(atomic_load(&sh.runs), 51);
 }
 
+static void test_workq_stop_refuses_later_jobs(void **state)
+{
+    (void)state;
+    reset();
+    frs_workq_t *q;
+    assert_int_equal(frs_workq_new(NULL, 1, &q), FRS_OK);
+    assert_int_equal(frs_workq_submit(q, count, NULL), FRS_OK);
+    frs_workq_stop(q);
+    assert_int_equal(atomic_load(&sh.runs), 1);
+    assert_int_equal(frs_workq_submit(q, count, NULL), FRS_EINVAL);
+    frs_workq_stop(q);
+    frs_workq_free(q);
+    assert_int_equal(atomic_load(&sh.runs), 1);
+}
+
 static void test_workq_arguments(void **state)
 {
     (void)state;
@@ -105,6 +120,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_workq_runs_every_job_once),
         cmocka_unit_test(test_workq_blocked_job_holds_one_worker),
+        cmocka_unit_test(test_workq_stop_refuses_later_jobs),
         cmocka_unit_test(test_workq_arguments),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -145,6 +145,7 @@ frs_status_t xdb_fail(char *msg, size_t cap, const char *path,
     if (label)
         path = label;
     try {
+        // cppcheck-suppress rethrowNoCurrentException ; callers are catch handlers
         throw;
     } catch (const Xapian::DatabaseLockError &e) {
         return set_xapian_msg(msg, cap, path, FRS_ELOCKED, e);
@@ -281,6 +282,7 @@ frs_status_t xdb_fail(frs_xr_t *h) noexcept
     try {
         h->fault.clear();
         try {
+            // cppcheck-suppress rethrowNoCurrentException ; as above
             throw;
         } catch (const Xapian::NetworkError &e) {
             // the connection may be out of step with its server (a reply
@@ -1252,10 +1254,10 @@ void blame_search(frs_xr_t *h, const Xapian::Query &query,
         for (Shard &sh : h->shards) {
             if (sh.remote)
                 continue;
-            std::vector<HitRec> hits;
-            frs_search_info_t si{};
-            Facets facets;
             try {
+                std::vector<HitRec> hits;
+                frs_search_info_t si{};
+                Facets facets;
                 run_search(sh.db, query, &one, hits, si, facets);
             } catch (const Xapian::Error &) {
                 h->fault = sh.name;

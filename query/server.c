@@ -627,6 +627,7 @@ static void refuse_big_target(req_t *rq, const char *uri)
     rq->refused = 1;
     /* libmicrohttpd hands its own buffer here, before parsing it: its
      * parameters start after the '?', and now end there too */
+    /* cppcheck-suppress unreadVariable ; libmicrohttpd reads it */
     ((char *)q)[1] = '\0';
 }
 
@@ -664,7 +665,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *c)
 static void log_escaped(FILE *f, const char *s, size_t max)
 {
     const unsigned char *p = (const unsigned char *)s;
-    for (size_t i = 0; p[i] && i < max; i++) {
+    for (size_t i = 0; i < max && p[i]; i++) {
         if (p[i] < 0x21 || p[i] > 0x7e || p[i] == '"' || p[i] == '\\')
             fprintf(f, "%%%02X", p[i]);
         else

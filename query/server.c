@@ -48,6 +48,7 @@ void frs_api_error_set(frs_api_error_t *err, unsigned status,
     err->status = status;
     err->code = code;
     err->parameter = parameter;
+    err->shard[0] = '\0';
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(err->message, sizeof err->message, fmt, ap);
@@ -839,7 +840,8 @@ static void run_search_job(server_t *srv, req_t *rq, frs_searcher_t *s)
             rc == FRS_EREMOTE)
             break;
     }
-    if (rc != FRS_OK && rc != FRS_EINVAL)
+    /* EINVAL with an error set: a bad query (400), not a failure */
+    if (rc != FRS_OK && !(rc == FRS_EINVAL && err.status))
         search_failed(srv, s, rc, &err);
     if (rc == FRS_ENOMEM)
         frs_api_error_set(&err, 500, "internal", NULL, "out of memory");
@@ -935,13 +937,13 @@ static void run_stats_job(server_t *srv, req_t *rq, frs_searcher_t *s)
  * to answer at once. */
 static int shard_down(server_t *srv, frs_api_error_t *err)
 {
-    char why[256];
-    if (!frs_health_down(srv->health, err->shard, sizeof err->shard, why,
-                         sizeof why))
+    char name[sizeof err->shard], why[256];
+    if (!frs_health_down(srv->health, name, sizeof name, why, sizeof why))
         return 0;
     frs_api_error_set(err, 503, "unavailable", NULL,
                       "shard %s is not answering: %s; it is probed every "
-                      "second", err->shard, why);
+                      "second", name, why);
+    snprintf(err->shard, sizeof err->shard, "%s", name);
     return 1;
 }
 

@@ -86,7 +86,7 @@ frs_status_t frs_api_parse_search(const char *query_string,
                                   frs_api_error_t *err);
 void frs_api_search_clear(frs_api_search_t *req);
 
-/* Fill *err (message printf-style). */
+/* Fill *err (message printf-style; shard emptied). */
 void frs_api_error_set(frs_api_error_t *err, unsigned status,
                        const char *code, const char *parameter,
                        const char *fmt, ...)

@@ -188,13 +188,43 @@ static int run_batch(frs_searcher_t *s, const frs_search_params_t *p, int json)
     return ex;
 }
 
+enum { O_OFFSET = 256, O_ARTICLES, O_FROM, O_TO, O_JSON, O_EXPLAIN,
+       O_BATCH, O_K1, O_B, O_EXACT, O_TITLEW, O_SNIPPET, O_COLOR,
+       O_STATS, O_CHECK, O_VERSION, O_SERVE, O_LISTEN, O_THREADS,
+       O_ACCESS_LOG, O_HEADER_TO, O_BODY_TO, O_MAXCONN, O_MAXPERIP,
+       O_REMOTE_TO, O_REMOTE_CONNECT_TO };
+
+/* One option of the server (c) into *so; the option's name when its value
+ * is invalid, else NULL. */
+static const char *server_option(int c, const char *arg,
+                                 frs_server_opts_t *so)
+{
+    switch (c) {
+    case O_LISTEN: so->listen = arg; return NULL;
+    case O_ACCESS_LOG: so->access_log = arg; return NULL;
+    case O_THREADS:
+        return parse_uint(arg, &so->threads, FRS_SERVER_MAX_THREADS) &&
+                       so->threads
+                   ? NULL : "--threads";
+    case O_HEADER_TO:
+        return parse_seconds(arg, &so->header_timeout_ms)
+                   ? NULL : "--header-timeout";
+    case O_BODY_TO:
+        return parse_seconds(arg, &so->body_timeout_ms)
+                   ? NULL : "--body-timeout";
+    case O_MAXCONN:
+        return parse_uint(arg, &so->max_connections, 1000000) &&
+                       so->max_connections
+                   ? NULL : "--max-connections";
+    case O_MAXPERIP:
+        return parse_uint(arg, &so->max_per_address, 1000000)
+                   ? NULL : "--max-connections-per-ip";
+    }
+    return NULL;
+}
+
 int main(int argc, char **argv)
 {
-    enum { O_OFFSET = 256, O_ARTICLES, O_FROM, O_TO, O_JSON, O_EXPLAIN,
-           O_BATCH, O_K1, O_B, O_EXACT, O_TITLEW, O_SNIPPET, O_COLOR,
-           O_STATS, O_CHECK, O_VERSION, O_SERVE, O_LISTEN, O_THREADS,
-           O_ACCESS_LOG, O_HEADER_TO, O_BODY_TO, O_MAXCONN, O_MAXPERIP,
-           O_REMOTE_TO, O_REMOTE_CONNECT_TO };
     static const struct option opts[] = {
         {"db", required_argument, 0, 'd'},
         {"limit", required_argument, 0, 'n'},
@@ -246,33 +276,9 @@ int main(int argc, char **argv)
         case O_STATS: stats = 1; break;
         case O_CHECK: check = 1; break;
         case O_SERVE: serve = 1; break;
-        case O_LISTEN: so.listen = optarg; server_opt = 1; break;
-        case O_THREADS:
-            if (!parse_uint(optarg, &so.threads, FRS_SERVER_MAX_THREADS) ||
-                !so.threads)
-                bad = "--threads";
-            server_opt = 1;
-            break;
-        case O_ACCESS_LOG: so.access_log = optarg; server_opt = 1; break;
-        case O_HEADER_TO:
-            if (!parse_seconds(optarg, &so.header_timeout_ms))
-                bad = "--header-timeout";
-            server_opt = 1;
-            break;
-        case O_BODY_TO:
-            if (!parse_seconds(optarg, &so.body_timeout_ms))
-                bad = "--body-timeout";
-            server_opt = 1;
-            break;
-        case O_MAXCONN:
-            if (!parse_uint(optarg, &so.max_connections, 1000000) ||
-                !so.max_connections)
-                bad = "--max-connections";
-            server_opt = 1;
-            break;
-        case O_MAXPERIP:
-            if (!parse_uint(optarg, &so.max_per_address, 1000000))
-                bad = "--max-connections-per-ip";
+        case O_LISTEN: case O_THREADS: case O_ACCESS_LOG: case O_HEADER_TO:
+        case O_BODY_TO: case O_MAXCONN: case O_MAXPERIP:
+            bad = server_option(c, optarg, &so);
             server_opt = 1;
             break;
         case O_REMOTE_TO:

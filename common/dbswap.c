@@ -165,3 +165,93 @@ frs_status_t frs_dbswap_lock(const char *live, int *fd)
     *fd = f;
     return FRS_OK;
 }
+
+int frs_dbswap_empty_dir(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return 0;
+    struct dirent *e;
+    int other = 0;
+    while (!other && (e = readdir(d)) != NULL)
+        other = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+                strcmp(e->d_name, FRS_DBSWAP_MARKER) != 0;
+    closedir(d);
+    return !other;
+}
+
+static int is_ours(const char *work)
+{
+    struct stat st;
+    if (lstat(work, &st) != 0 || !S_ISDIR(st.st_mode))
+        return 0;
+    char *m = frs_dbswap_join(work, '/', FRS_DBSWAP_MARKER);
+    int ours = m && lstat(m, &st) == 0 && S_ISREG(st.st_mode);
+    free(m);
+    return ours || frs_dbswap_empty_dir(work);
+}
+
+static char *msgdup(const char *fmt, const char *a, const char *b)
+{
+    int n = snprintf(NULL, 0, fmt, a, b);
+    char *p = n >= 0 ? malloc((size_t)n + 1) : NULL;
+    if (p)
+        snprintf(p, (size_t)n + 1, fmt, a, b);
+    return p;
+}
+
+frs_status_t frs_dbswap_mark(const char *dir)
+{
+    char *m = frs_dbswap_join(dir, '/', FRS_DBSWAP_MARKER);
+    if (!m)
+        return FRS_ENOMEM;
+    static const char text[] =
+        "A work directory of frs-indexer (--rebuild, --compact): the next "
+        "run removes it.\n";
+    int fd = open(m, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int ok = fd >= 0 && write(fd, text, sizeof text - 1) ==
+                            (ssize_t)(sizeof text - 1) && fsync(fd) == 0;
+    int e = errno;
+    if (fd >= 0)
+        close(fd);
+    free(m);
+    if (ok && frs_dbswap_fsync(dir) != 0) {
+        e = errno;
+        ok = 0;
+    }
+    errno = e;
+    return ok ? FRS_OK : FRS_EIO;
+}
+
+void frs_dbswap_unmark(const char *dir)
+{
+    char *m = frs_dbswap_join(dir, '/', FRS_DBSWAP_MARKER);
+    if (m)
+        unlink(m);
+    free(m);
+}
+
+frs_status_t frs_dbswap_claim(const char *work, char **errmsg)
+{
+    *errmsg = NULL;
+    if (frs_dbswap_exists(work)) {
+        if (!is_ours(work)) {
+            *errmsg = msgdup("%s exists and was not made by this indexer "
+                             "(it holds no %s file): it is left alone; move "
+                             "it away or remove it, then run again",
+                             work, FRS_DBSWAP_MARKER);
+            return FRS_EINVAL;
+        }
+        if (frs_dbswap_remove(work) != FRS_OK) {
+            *errmsg = msgdup("cannot remove %s (left by a killed run): %s",
+                             work, strerror(errno));
+            return FRS_EIO;
+        }
+    }
+    if (mkdir(work, 0755) != 0 || frs_dbswap_mark(work) != FRS_OK) {
+        *errmsg = msgdup("cannot create %s: %s", work, strerror(errno));
+        return FRS_EIO;
+    }
+    sync_parent(work);
+    return FRS_OK;
+}

@@ -42,6 +42,31 @@ frs_status_t frs_dbswap_remove(const char *path);
  * FRS_ELOCKED if another process holds it, or FRS_EIO (errno set). */
 frs_status_t frs_dbswap_lock(const char *live, int *fd);
 
+/* The file that marks a work directory of this program ("DBDIR.rebuild",
+ * "DBDIR.compact"): such a path is only ever removed to make room when it
+ * holds this file, or nothing. */
+#define FRS_DBSWAP_MARKER ".frs-work"
+
+/* Make work a new, empty directory of ours, holding only the marker
+ * (written and synced before anything else goes in).  What a killed run
+ * of ours left there (a directory with the marker, or an empty one) is
+ * removed first.  Anything else at work is left alone: FRS_EINVAL, with
+ * *errmsg (malloc'd, caller frees) naming it.  FRS_EIO (*errmsg says why)
+ * or FRS_ENOMEM otherwise. */
+frs_status_t frs_dbswap_claim(const char *work, char **errmsg);
+
+/* Non-zero when dir is a directory holding nothing, or only the marker. */
+int frs_dbswap_empty_dir(const char *dir);
+
+/* Put the marker into the existing directory dir and sync it: done to the
+ * live database just before an exchange moves it to a work path, so that
+ * a run killed before removing it leaves a directory the next run knows as
+ * its own.  FRS_OK or FRS_EIO (errno set). */
+frs_status_t frs_dbswap_mark(const char *dir);
+
+/* Remove dir's marker, if any. */
+void frs_dbswap_unmark(const char *dir);
+
 /* Total size in bytes of the files under path (0 if missing). */
 unsigned long long frs_dbswap_size(const char *path);
 

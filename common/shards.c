@@ -215,20 +215,6 @@ static int write_synced(const char *tmp, const char *text)
     return close(fd);
 }
 
-/* Non-zero if directory dir has any entry besides . and .. */
-static int dir_has_entries(const char *dir)
-{
-    DIR *d = opendir(dir);
-    if (!d)
-        return 0;
-    struct dirent *e;
-    int any = 0;
-    while (!any && (e = readdir(d)) != NULL)
-        any = strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
-    closedir(d);
-    return any;
-}
-
 frs_status_t frs_shards_create(const char *dir, const frs_shard_scheme_t *s,
                                char **errmsg)
 {
@@ -254,7 +240,8 @@ frs_status_t frs_shards_create(const char *dir, const frs_shard_scheme_t *s,
         *errmsg = msgdup("cannot create %s: %s", dir, strerror(errno));
         return FRS_EIO;
     }
-    if (dir_has_entries(dir)) {
+    /* empty, or a work directory of a --rebuild (dbswap.h) */
+    if (!frs_dbswap_empty_dir(dir)) {
         *errmsg = msgdup("%s already holds an unsharded database or other "
                          "files; to shard a database, --rebuild it with "
                          "--shard-by", dir);

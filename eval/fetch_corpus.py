@@ -1,46 +1,69 @@
 #!/usr/bin/python3
-"""fetch_corpus.py: build the French evaluation collection from Debian docs.
+"""fetch_corpus.py: build the French evaluation collections from Debian.
 
-Downloads two Debian documentation packages with `apt-get download` (no
-install), unpacks their French HTML with dpkg into a cache directory, and
-converts it into the project's JSON Lines article format:
+Each collection is one kind of real French text, fetched with
+`apt-get download` (no install), unpacked with dpkg-deb into a cache
+directory and converted into the project's JSON Lines article format:
 
     {"id": "...", "title": "...", "body": "para\\n\\npara...", "url": "..."}
 
-Sources (Debian 12):
-  - debian-handbook      html/fr-FR/*.html ("Le cahier de l'administrateur
-                         Debian"), one page per chapter or section
-  - debian-reference-fr  *.fr.html ("Référence Debian"), one page per chapter
+Collections (Debian 12 packages):
 
-An article is one section of a page down to the third heading level (h1, h2
-or h3); deeper sections are folded into their parent, and a section with
-fewer than MIN_WORDS French words is folded into its parent too.  Code
-blocks, tables, figures, tables of contents and navigation are left out.
-Both books are partly untranslated: paragraphs that read as English (more
-English than French function words) are dropped, so the collection is
-French text.
+  books  the French HTML of six documentation books: debian-handbook,
+         debian-reference-fr, debian-faq-fr, developers-reference-fr,
+         maint-guide-fr, aptitude-doc-fr.  An article is one section down
+         to the third heading level (h1-h3); deeper sections, and sections
+         of fewer than MIN_WORDS words, are folded into their parent, their
+         heading kept as a paragraph of its own.
+  man    the French man pages of manpages-fr and manpages-fr-dev (all
+         sections), rendered with mandoc -Thtml; a seeded sample of at most
+         MAN_MAX_ARTICLES pages of at least MIN_WORDS words (links to other
+         pages, `.so`, left out).  One article per page; the title is the NAME
+         (NOM) line ("ls - Afficher le contenu de répertoires"); section and
+         subsection headings are paragraphs of their own.  Left out: the
+         SYNOPSIS, option tags (the `-a, --all` of a tagged list; the
+         description under it is kept), code displays, tables, and the
+         sections that are not about the page's subject (translators,
+         authors, copyright, bug-report addresses, see-also lists, ...).
+  help   the LibreOffice help in French (libreoffice-help-fr), one article
+         per help page (title: its h1), a seeded sample of at most
+         HELP_MAX_ARTICLES pages of at least MIN_WORDS words.  Left out:
+         code, tables, menu-path boxes ("how to get"), related-topic link
+         lists and the macOS variants of switched text.
+
+Common to all: paragraphs that read as English (more English than French
+function words) are dropped (the books are partly untranslated); so are
+code-like paragraphs (fewer than half of the tokens are words of letters,
+or three tokens or more and no French function word: command lines, option
+tags, file lists), and paragraphs of 8 words or more already seen in an
+earlier article (boilerplate and transcluded text, whose known-item answer
+would be ambiguous).
 
 Everything lands under the cache directory (default build/eval/corpus,
-git-ignored); the .deb files are kept, so a re-run makes no download, and
-the JSON Lines is rebuilt only when missing or when --force is given.
+git-ignored); the .deb files are kept, so a re-run downloads nothing, and
+each JSON Lines file is rebuilt only when missing (or with --force).
 
-    /usr/bin/python3 eval/fetch_corpus.py [--cache DIR] [--force]
+    /usr/bin/python3 eval/fetch_corpus.py [--cache DIR] [--force] NAME...
 
-Prints the path of the JSON Lines file on stdout.
+Prints the path of each collection's JSON Lines file on stdout, one a line.
 """
 import argparse
 import glob
+import gzip
 import html.parser
 import json
 import os
+import random
 import re
 import subprocess
 import sys
+import unicodedata
 
-PACKAGES = ["debian-handbook", "debian-reference-fr", "debian-faq-fr",
-            "developers-reference-fr", "maint-guide-fr", "aptitude-doc-fr"]
 MIN_WORDS = 50
-CONVERTER_VERSION = "1"  # bump when the conversion changes
+HELP_MAX_ARTICLES = 1200
+MAN_MAX_ARTICLES = 1200
+SAMPLE_SEED = 20240601           # the help sample; fixed, not a query seed
+CONVERTER_VERSION = "2"          # bump when any conversion changes
 
 # Function words, to tell French paragraphs from untranslated English ones.
 FR_WORDS = set("""le la les de des du et est un une en que qui dans pour sur par
@@ -51,18 +74,11 @@ on as an or not will from its their these has have you your was were
 would should into than then there when also been such""".split())
 
 WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
+LETTERS_RE = re.compile(r"^[^\W\d_]+$", re.UNICODE)
+ELISION_RE = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)['’]",
+                        re.IGNORECASE)
+PUNCT = "«»“”\"'’()[]{}<>,.;:!?…–—*"
 
-SKIP_TAGS = {"pre", "table", "script", "style", "head", "code_block",
-             "object", "svg", "math"}
-SKIP_DIV_CLASSES = {"toc", "example", "informalexample", "figure",
-                    "informalfigure", "mediaobject", "highlights",
-                    "legalnotice", "author", "authorgroup", "table",
-                    "informaltable", "programlisting", "screen",
-                    "docnav", "navheader", "navfooter", "calloutlist",
-                    "revhistory", "abstract", "related", "sphinxsidebar",
-                    "footer", "highlight", "screenshot", "longdesc-link",
-                    "searchformwrapper", "navigation"}
-SKIP_IDS = {"banner", "title"}
 BLOCK_TAGS = {"p", "div", "li", "ul", "ol", "dl", "dt", "dd", "blockquote",
               "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th", "br",
               "hr", "section", "article", "body"}
@@ -78,14 +94,23 @@ class Section:
         self.anchor = None
         self.title = ""
         self.paras = []
-        self.children = []      # Sections and paragraph markers, in order
+        self.children = []      # Sections and paragraph strings, in order
 
 
 class DocParser(html.parser.HTMLParser):
-    """Builds a tree of Sections from a DocBook-generated XHTML page."""
+    """Builds a tree of Sections from an HTML page.
 
-    def __init__(self):
+    skip_tags, skip_classes (on div, ul, span, p), skip_ids: subtrees left
+    out.  A section is a <section> or a div of a section class; its heading
+    is the first h1-h6 in it; any later heading is a paragraph."""
+
+    SECTION_CLASSES = {"section", "chapter", "preface", "appendix",
+                       "article"}
+
+    def __init__(self, skip_tags, skip_classes, skip_ids=()):
         super().__init__(convert_charrefs=True)
+        self.skip_tags, self.skip_classes = skip_tags, skip_classes
+        self.skip_ids = set(skip_ids)
         self.root = Section(None)
         self.cur = self.root
         self.stack = []         # (tag, is_section, skips, is_heading)
@@ -100,21 +125,23 @@ class DocParser(html.parser.HTMLParser):
         if text and self.skip == 0:
             self.cur.children.append(text)
 
+    def _skips(self, tag, a, classes):
+        if tag in self.skip_tags or a.get("id") in self.skip_ids:
+            return True
+        if tag in ("div", "ul", "span", "p", "dl") and \
+                classes & self.skip_classes:
+            return True
+        # DocBook's "p.title" of figures and tables (not inside a heading)
+        if tag == "p" and "title" in classes and self.heading is None:
+            return True
+        return tag == "a" and "headerlink" in classes   # Sphinx pilcrows
+
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         classes = set((a.get("class") or "").split())
-        skips = (tag in SKIP_TAGS or a.get("id") in SKIP_IDS or
-                 (tag in ("div", "ul") and classes & SKIP_DIV_CLASSES) or
-                 (tag == "p" and "title" in classes and
-                  self.heading is None))
-        if tag == "a" and "headerlink" in classes:
-            skips = True        # Sphinx's pilcrow links
+        skips = self._skips(tag, a, classes)
         is_section = (tag == "section" or
-                      tag == "div" and classes & {"section", "chapter",
-                                                  "preface", "appendix",
-                                                  "article"})
-        # a section's heading: the first h1-h6 in it (DocBook puts it in
-        # div.titlepage with class="title"; Sphinx writes a bare hN)
+                      tag == "div" and classes & self.SECTION_CLASSES)
         is_heading = tag in HEADINGS and self.heading is None and \
             self.skip == 0 and self.cur.level is None
         if tag in BLOCK_TAGS:
@@ -135,6 +162,8 @@ class DocParser(html.parser.HTMLParser):
         if is_heading:
             self.heading = self.cur
             self.cur.level = HEADINGS[tag]
+            if a.get("id") and self.cur.anchor is None:
+                self.cur.anchor = a["id"]
             self.htext = []
         self.stack.append((tag, pushed, skips, is_heading))
 
@@ -152,7 +181,7 @@ class DocParser(html.parser.HTMLParser):
             if tag in BLOCK_TAGS:
                 self.flush()
             return
-        # pop to the matching open tag (XHTML is well formed; be lenient)
+        # pop to the matching open tag (be lenient with bad nesting)
         idx = None
         for i in range(len(self.stack) - 1, -1, -1):
             if self.stack[i][0] == tag:
@@ -165,8 +194,7 @@ class DocParser(html.parser.HTMLParser):
             if t in BLOCK_TAGS:
                 self.flush()
             if is_heading:
-                title = " ".join("".join(self.htext).split())
-                self.heading.title = title
+                self.heading.title = " ".join("".join(self.htext).split())
                 self.heading = None
             if skips:
                 self.skip -= 1
@@ -182,14 +210,105 @@ class DocParser(html.parser.HTMLParser):
             self.buf.append(data)
 
 
-def is_french(text):
+def parse_html(text, skip_tags, skip_classes, skip_ids=()):
+    p = DocParser(skip_tags, skip_classes, skip_ids)
+    p.feed(text)
+    p.close()
+    return p.root
+
+
+# ---- what is kept -----------------------------------------------------------
+
+def lang_counts(text):
     words = [w.lower() for w in WORD_RE.findall(text)]
-    fr = sum(1 for w in words if w in FR_WORDS)
-    en = sum(1 for w in words if w in EN_WORDS)
+    return (sum(1 for w in words if w in FR_WORDS),
+            sum(1 for w in words if w in EN_WORDS))
+
+
+def is_french(text):
+    fr, en = lang_counts(text)
     if fr == 0 and en == 0:
         # a short line with no function word: keep it if it has accents
         return bool(re.search(r"[àâçéèêëîïôûùüÿœæ]", text.lower()))
     return fr > en
+
+
+def is_prose(text):
+    """French, and not code-like (see the module comment)."""
+    toks = [t.strip(PUNCT) for t in text.split()]
+    toks = [t for t in toks if t]
+    if not toks:
+        return False
+    words = sum(1 for t in toks if LETTERS_RE.match(ELISION_RE.sub("", t)))
+    if words < 0.5 * len(toks):
+        return False
+    fr, en = lang_counts(text)
+    if len(toks) >= 3 and fr == 0:
+        return False
+    return fr > en or (fr == 0 and en == 0 and is_french(text))
+
+
+def heading_ok(text):
+    """Headings are short: kept unless they read as English or as code."""
+    fr, en = lang_counts(text)
+    return bool(WORD_RE.search(text)) and en <= fr and \
+        not re.search(r"[/_=$]|--", text)
+
+
+def nwords(paras):
+    return sum(len(p.split()) for p in paras)
+
+
+def dedupe(arts):
+    """Drop paragraphs of 8 words or more already seen in an earlier
+    article; drop articles left under MIN_WORDS words."""
+    seen, out = set(), []
+    for a in arts:
+        paras = []
+        for p in a["body"].split("\n\n"):
+            if len(p.split()) >= 8:
+                if p in seen:
+                    continue
+                seen.add(p)
+            paras.append(p)
+        if nwords(paras) >= MIN_WORDS:
+            out.append(dict(a, body="\n\n".join(paras)))
+    return out
+
+
+# ---- books -----------------------------------------------------------------
+
+BOOK_SKIP_TAGS = {"pre", "table", "script", "style", "head", "code_block",
+                  "object", "svg", "math", "nav", "header", "footer"}
+BOOK_SKIP_CLASSES = {"toc", "example", "informalexample", "figure",
+                     "informalfigure", "mediaobject", "highlights",
+                     "legalnotice", "author", "authorgroup", "table",
+                     "informaltable", "programlisting", "screen",
+                     "docnav", "navheader", "navfooter", "calloutlist",
+                     "revhistory", "abstract", "related", "sphinxsidebar",
+                     "footer", "highlight", "screenshot", "longdesc-link",
+                     "searchformwrapper", "navigation"}
+BOOK_SKIP_IDS = {"banner", "title"}
+
+# (id prefix, package, directory, file suffix, URL base, pages left out).
+# Left out: tables of contents and single-page editions.
+BOOKS = [
+    ("dh", "debian-handbook", "usr/share/doc/debian-handbook/html/fr-FR",
+     ".html", "https://debian-handbook.info/browse/fr-FR/stable/",
+     {"index"}),
+    ("dr", "debian-reference-fr", "usr/share/debian-reference", ".fr.html",
+     "https://www.debian.org/doc/manuals/debian-reference/", {"index"}),
+    ("faq", "debian-faq-fr", "usr/share/doc/debian/FAQ/fr", ".fr.html",
+     "https://www.debian.org/doc/manuals/debian-faq/", {"index"}),
+    ("devref", "developers-reference-fr", "usr/share/developers-reference/fr",
+     ".html", "https://www.debian.org/doc/manuals/developers-reference/",
+     {"index", "developers-reference", "genindex", "search"}),
+    ("maint", "maint-guide-fr", "usr/share/doc/maint-guide-fr/html",
+     ".fr.html", "https://www.debian.org/doc/manuals/maint-guide/",
+     {"index"}),
+    ("aptitude", "aptitude-doc-fr", "usr/share/doc/aptitude/html/fr",
+     ".html", "https://www.debian.org/doc/manuals/aptitude/", {"index"}),
+]
 
 
 def clean_title(t):
@@ -199,31 +318,29 @@ def clean_title(t):
     return t.strip()
 
 
-def nwords(paras):
-    return sum(len(p.split()) for p in paras)
-
-
-def articles_of(root, split_level=3):
-    """Flatten the section tree into (section, paragraphs) articles."""
+def book_articles(root, split_level=3):
+    """Flatten the section tree into article Sections (down to
+    split_level); a deeper section's heading becomes a paragraph."""
     out = []
 
     def walk(sec, owner):
-        # owner: the article Section that collects this section's paragraphs
         mine = owner
         if sec.parent is not None and sec.level is not None and \
                 sec.level <= split_level:
             mine = sec
             sec.paras = []
             out.append(sec)
+        elif mine is not None and sec.title and heading_ok(sec.title):
+            mine.paras.append(clean_title(sec.title))
         for c in sec.children:
             if isinstance(c, Section):
                 walk(c, mine)
-            elif mine is not None and is_french(c):
+            elif mine is not None and is_prose(c):
                 mine.paras.append(c)
 
     walk(root, None)
-    # fold articles too short to stand alone into their article parent
-    result = []
+    # fold articles too short to stand alone into their article parent,
+    # heading first (appended after the parent's own text)
     for sec in reversed(out):       # children before parents
         if nwords(sec.paras) >= MIN_WORDS:
             continue
@@ -231,116 +348,238 @@ def articles_of(root, split_level=3):
         while p is not None and p not in out:
             p = p.parent
         if p is not None and sec.paras:
-            p.paras.extend(sec.paras)  # order within the parent is kept
+            if heading_ok(sec.title):
+                p.paras.append(clean_title(sec.title))
+            p.paras.extend(sec.paras)
         sec.paras = []
-    for sec in out:
-        if nwords(sec.paras) >= MIN_WORDS:
-            result.append(sec)
-    return result
+    return [s for s in out if nwords(s.paras) >= MIN_WORDS]
 
 
-def fetch(cache):
-    debdir = os.path.join(cache, "debs")
-    os.makedirs(debdir, exist_ok=True)
-    for pkg in PACKAGES:
-        if not glob.glob(os.path.join(debdir, pkg + "_*.deb")):
-            print(f"fetch_corpus: apt-get download {pkg}", file=sys.stderr)
-            r = subprocess.run(["apt-get", "download", "-q", pkg], cwd=debdir,
-                               stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, text=True)
-            if r.returncode != 0 or not glob.glob(
-                    os.path.join(debdir, pkg + "_*.deb")):
-                sys.exit(f"fetch_corpus: cannot download {pkg} "
-                         f"(run 'apt-get update' first?): {r.stderr.strip()}")
-    src = os.path.join(cache, "src")
-    stamp = os.path.join(src, ".done")
-    if not os.path.exists(stamp):
-        os.makedirs(src, exist_ok=True)
-        for deb in sorted(glob.glob(os.path.join(debdir, "*.deb"))):
-            # dpkg -x, limited to the HTML of the books (the handbook
-            # package holds every language: 100 MB unpacked)
-            tar = subprocess.Popen(["dpkg-deb", "--fsys-tarfile", deb],
-                                   stdout=subprocess.PIPE)
-            subprocess.run(["tar", "-x", "-C", src, "--wildcards",
-                            "--no-wildcards-match-slash"] +
-                           ["." + "/" + b[1] + "/*" + b[2] for b in BOOKS],
-                           stdin=tar.stdout, check=False,
-                           stderr=subprocess.DEVNULL)
-            tar.stdout.close()
-            if tar.wait() != 0:
-                sys.exit(f"fetch_corpus: cannot unpack {deb}")
-        open(stamp, "w").close()
-    return src
-
-
-# (id prefix, directory, file suffix, URL base, pages left out).  Left out:
-# tables of contents and single-page editions that repeat the others.
-BOOKS = [
-    ("dh", "usr/share/doc/debian-handbook/html/fr-FR", ".html",
-     "https://debian-handbook.info/browse/fr-FR/stable/", {"index"}),
-    ("dr", "usr/share/debian-reference", ".fr.html",
-     "https://www.debian.org/doc/manuals/debian-reference/", {"index"}),
-    ("faq", "usr/share/doc/debian/FAQ/fr", ".fr.html",
-     "https://www.debian.org/doc/manuals/debian-faq/", {"index"}),
-    ("devref", "usr/share/developers-reference/fr", ".html",
-     "https://www.debian.org/doc/manuals/developers-reference/",
-     {"index", "developers-reference", "genindex", "search"}),
-    ("maint", "usr/share/doc/maint-guide-fr/html", ".fr.html",
-     "https://www.debian.org/doc/manuals/maint-guide/", {"index"}),
-    ("aptitude", "usr/share/doc/aptitude/html/fr", ".html",
-     "https://www.debian.org/doc/manuals/aptitude/", {"index"}),
-]
-
-
-def convert(src):
-    pages = []
-    for prefix, d, suffix, base, skip in BOOKS:
+def convert_books(src):
+    arts, seen = [], set()
+    for prefix, _pkg, d, suffix, base, skip in BOOKS:
         for f in sorted(glob.glob(os.path.join(src, d, "*" + suffix))):
             name = os.path.basename(f)[:-len(suffix)]
             if name in skip:
                 continue
-            pages.append((prefix + "/" + name, f, base + name + suffix))
-    arts = []
-    seen = set()
-    for pid, path, url in pages:
-        with open(path, encoding="utf-8", errors="replace") as fh:
-            p = DocParser()
-            p.feed(fh.read())
-            p.close()
-        for n, sec in enumerate(articles_of(p.root)):
-            anchor = sec.anchor or str(n)
-            aid = f"{pid}#{anchor}"
-            if aid in seen:
-                aid = f"{pid}#{anchor}-{n}"
-            seen.add(aid)
-            arts.append({"id": aid, "title": clean_title(sec.title),
-                         "body": "\n\n".join(sec.paras),
-                         "url": url + "#" + anchor})
+            with open(f, encoding="utf-8", errors="replace") as fh:
+                root = parse_html(fh.read(), BOOK_SKIP_TAGS,
+                                  BOOK_SKIP_CLASSES, BOOK_SKIP_IDS)
+            for n, sec in enumerate(book_articles(root)):
+                anchor = sec.anchor or str(n)
+                aid = f"{prefix}/{name}#{anchor}"
+                if aid in seen:
+                    aid = f"{prefix}/{name}#{anchor}-{n}"
+                seen.add(aid)
+                arts.append({"id": aid, "title": clean_title(sec.title),
+                             "body": "\n\n".join(sec.paras),
+                             "url": f"{base}{name}{suffix}#{anchor}"})
     return arts
+
+
+# ---- man pages -------------------------------------------------------------
+
+MAN_DIR = "usr/share/man/fr"
+MAN_SECTIONS = ("1", "2", "3", "4", "5", "6", "7", "8")
+MAN_SKIP_TAGS = {"pre", "table", "dt", "script", "style"}
+# sections not about the page's subject, by heading (upper case, no accent)
+MAN_DROP = {"NOM", "NAME", "SYNOPSIS", "TRADUCTION", "VOIR AUSSI",
+            "AUTEUR", "AUTEURS", "COPYRIGHT", "DROIT D'AUTEUR",
+            "SIGNALER DES BOGUES", "SIGNALEMENTS DE BOGUES",
+            "RAPPORTER DES BOGUES", "DISPONIBILITE", "PAGE D'ACCUEIL",
+            "COLOPHON", "LICENCE", "REMERCIEMENTS"}
+
+
+def upper_fold(s):
+    d = unicodedata.normalize("NFD", " ".join(s.split()).upper())
+    return "".join(c for c in d if unicodedata.category(c) != "Mn")
+
+
+def page_paras(sec, out, drop=()):
+    """The prose paragraphs of a page's section tree, in order, headings
+    as paragraphs; sections whose heading is in `drop` left out."""
+    for c in sec.children:
+        if isinstance(c, Section):
+            if upper_fold(c.title) in drop:
+                continue
+            if c.title and heading_ok(c.title):
+                out.append(c.title)
+            page_paras(c, out, drop)
+        elif is_prose(c):
+            out.append(c)
+
+
+def man_name(root):
+    """The NAME (NOM) line of a page."""
+    for c in root.children:
+        if isinstance(c, Section) and upper_fold(c.title) in ("NOM", "NAME"):
+            lines = [x for x in c.children if isinstance(x, str)]
+            return " ".join(lines)
+        if isinstance(c, Section):
+            n = man_name(c)
+            if n:
+                return n
+    return ""
+
+
+def convert_man(src):
+    arts = []
+    for sec in MAN_SECTIONS:
+        for f in sorted(glob.glob(os.path.join(src, MAN_DIR, "man" + sec,
+                                               "*." + sec + "*.gz"))):
+            with gzip.open(f, "rt", encoding="utf-8",
+                           errors="replace") as fh:
+                roff = fh.read()
+            if roff.lstrip().startswith(".so "):
+                continue        # a link to another page
+            r = subprocess.run(["mandoc", "-Thtml", "-Ofragment"],
+                               input=roff, stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL, text=True)
+            if not r.stdout:
+                print(f"fetch_corpus: mandoc could not render {f}",
+                      file=sys.stderr)
+                continue
+            root = parse_html(r.stdout, MAN_SKIP_TAGS, set())
+            page = os.path.basename(f)[:-len(".gz")]
+            paras = []
+            page_paras(root, paras, MAN_DROP)
+            title = man_name(root)
+            arts.append({"id": "man/" + page, "title": title or page,
+                         "body": "\n\n".join(paras),
+                         "url": "https://manpages.debian.org/bookworm/"
+                                f"manpages-fr/{page}.fr.html"})
+    return arts
+
+
+# ---- LibreOffice help ------------------------------------------------------
+
+HELP_DIR = "usr/share/libreoffice/help/fr/text"
+HELP_SKIP_TAGS = {"pre", "table", "script", "style", "head", "header",
+                  "aside", "footer", "nav", "noscript", "button", "label"}
+HELP_SKIP_CLASSES = {"bascode", "pycode", "code", "howtoget",
+                     "relatedtopics", "related", "MAC", "debug",
+                     "noteicon", "iconimage"}
+
+
+def convert_help(src):
+    arts = []
+    base = os.path.join(src, HELP_DIR)
+    for f in sorted(glob.glob(os.path.join(base, "**", "*.html"),
+                              recursive=True)):
+        rel = os.path.relpath(f, base)
+        with open(f, encoding="utf-8", errors="replace") as fh:
+            root = parse_html(fh.read(), HELP_SKIP_TAGS, HELP_SKIP_CLASSES)
+        paras = []
+        page_paras(root, paras)
+        if nwords(paras) < MIN_WORDS:
+            continue
+        arts.append({"id": "help/" + rel[:-len(".html")],
+                     "title": root.title, "body": "\n\n".join(paras),
+                     "url": f"https://help.libreoffice.org/7.4/fr/text/{rel}"})
+    return arts
+
+
+def sample(arts, cap):
+    if len(arts) <= cap:
+        return arts
+    keep = set(random.Random(SAMPLE_SEED).sample(range(len(arts)), cap))
+    return [a for i, a in enumerate(arts) if i in keep]
+
+
+# ---- collections ------------------------------------------------------------
+
+# name: (packages, paths to unpack (tar wildcards), converter, cap)
+COLLECTIONS = {
+    "books": ([b[1] for b in BOOKS],
+              ["./" + b[2] + "/*" + b[3] for b in BOOKS], convert_books,
+              None),
+    "man": (["manpages-fr", "manpages-fr-dev"],
+            [f"./{MAN_DIR}/man{s}/*" for s in MAN_SECTIONS], convert_man,
+            MAN_MAX_ARTICLES),
+    "help": (["libreoffice-help-fr"], [f"./{HELP_DIR}/*"], convert_help,
+             HELP_MAX_ARTICLES),
+}
+
+
+def download(debdir, pkg):
+    if glob.glob(os.path.join(debdir, pkg + "_*.deb")):
+        return
+    print(f"fetch_corpus: apt-get download {pkg}", file=sys.stderr)
+    r = subprocess.run(["apt-get", "download", "-q", pkg], cwd=debdir,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                       text=True)
+    if r.returncode != 0 or not glob.glob(os.path.join(debdir,
+                                                       pkg + "_*.deb")):
+        sys.exit(f"fetch_corpus: cannot download {pkg} "
+                 f"(run 'apt-get update' first?): {r.stderr.strip()}")
+
+
+def fetch(cache, name):
+    """Download and unpack a collection's packages; its source directory."""
+    packages, paths, _, _ = COLLECTIONS[name]
+    debdir = os.path.join(cache, "debs")
+    os.makedirs(debdir, exist_ok=True)
+    for pkg in packages:
+        download(debdir, pkg)
+    src = os.path.join(cache, "src-" + name)
+    stamp = os.path.join(src, ".done")
+    if os.path.exists(stamp):
+        return src
+    os.makedirs(src, exist_ok=True)
+    for pkg in packages:
+        deb = sorted(glob.glob(os.path.join(debdir, pkg + "_*.deb")))[-1]
+        # dpkg -x, limited to the paths wanted (the handbook package holds
+        # every language: 100 MB unpacked)
+        tar = subprocess.Popen(["dpkg-deb", "--fsys-tarfile", deb],
+                               stdout=subprocess.PIPE)
+        subprocess.run(["tar", "-x", "-C", src, "--wildcards"] + paths,
+                       stdin=tar.stdout, check=False,
+                       stderr=subprocess.DEVNULL)
+        tar.stdout.close()
+        if tar.wait() != 0:
+            sys.exit(f"fetch_corpus: cannot unpack {deb}")
+    open(stamp, "w").close()
+    return src
+
+
+def build(cache, name, force=False):
+    """The collection's JSON Lines path, converted if needed."""
+    out = os.path.join(cache, f"{name}-v{CONVERTER_VERSION}.jsonl")
+    if os.path.exists(out) and not force:
+        return out
+    _, _, convert, cap = COLLECTIONS[name]
+    arts = dedupe(convert(fetch(cache, name)))
+    if cap:
+        arts = sample(arts, cap)
+    tmp = out + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        for a in arts:
+            fh.write(json.dumps(a, ensure_ascii=False) + "\n")
+    os.replace(tmp, out)
+    words = sum(len(a["body"].split()) for a in arts)
+    print(f"fetch_corpus: {name}: {len(arts)} articles, {words} words -> "
+          f"{out}", file=sys.stderr)
+    return out
 
 
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("names", nargs="*", default=list(COLLECTIONS),
+                    metavar="NAME", help="collections: "
+                    + ", ".join(COLLECTIONS) + " (default: all)")
     ap.add_argument("--cache", default=os.path.join(here, "..", "build",
                                                     "eval", "corpus"))
     ap.add_argument("--force", action="store_true",
-                    help="rebuild the JSON Lines even if present")
+                    help="convert again even if the JSON Lines exists")
     args = ap.parse_args()
+    for n in args.names:
+        if n not in COLLECTIONS:
+            sys.exit(f"fetch_corpus: unknown collection '{n}' (known: "
+                     + ", ".join(COLLECTIONS) + ")")
     cache = os.path.abspath(args.cache)
-    out = os.path.join(cache, f"collection-v{CONVERTER_VERSION}.jsonl")
-    if args.force or not os.path.exists(out):
-        src = fetch(cache)
-        arts = convert(src)
-        tmp = out + ".tmp"
-        with open(tmp, "w", encoding="utf-8") as fh:
-            for a in arts:
-                fh.write(json.dumps(a, ensure_ascii=False) + "\n")
-        os.replace(tmp, out)
-        words = sum(len(a["body"].split()) for a in arts)
-        print(f"fetch_corpus: {len(arts)} articles, {words} words -> {out}",
-              file=sys.stderr)
-    print(out)
+    for n in args.names:
+        print(build(cache, n, args.force))
 
 
 if __name__ == "__main__":

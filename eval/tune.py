@@ -1,276 +1,287 @@
 #!/usr/bin/python3
-"""tune.py: choose frs's ranking defaults by measurement (dev seed 1).
+"""tune.py: sweep frs's settings on the dev queries.
 
-The defaults in common/bm25.h, common/passage.h and query/qparse.h were
-chosen with this script on the dev query set (seed 1); `make eval` reports
-on seed 42, which tuning never sees.  Objective: MRR@10 over all queries
-(the three kinds weigh the same: the items are paired).
+Measures frs with settings varied around a reference, on the `dev` split
+only (dev articles, seed 1: never the held-out `make eval` set), and prints
+for each setting the MRR@10 per query family (the mean over the
+collections) and its paired difference to the reference with a 95 %
+bootstrap confidence interval (the same stratified paired bootstrap as
+run_eval.py).
 
-  1. search: coordinate descent over the query-time parameters (BM25 k1 and
-     b, the exact-form boost, the title weight; no reindexing), then a grid
-     over the passage settings (min and max words, then overlap; one reindex
-     each), then one more descent round on the chosen passages;
-  2. select: the optimum of a noisy measurement is not worth chasing to the
-     last digit, so for each parameter in turn (others held at the selected
-     values) keep the value closest to the engine's starting default whose
-     MRR@10 is within one standard error of the best value of that parameter
-     (the "one-standard-error rule"; SE of the paired per-item difference);
-  3. title check: the standard items draw all their words from one body
-     paragraph, which cannot show any benefit of title matches, so the title
-     weight is also measured on items with one word taken from the title
-     (make_queries.py --title-words) and reported next to it.
+The reference is frs with --frs-index-args and --frs-query-args (default:
+none, the binaries' defaults).  Each sweep names one option and its values:
 
-Every measurement is printed as it is made and all are written to
-build/eval/tune-seedN.json.  A run takes about 4 minutes.
+  --query NAME=V1,V2,...   an option of BIN/query (e.g. k1=0.1,0.3,1.2)
+  --index NAME=V1,V2,...   an option of BIN/indexer (e.g. passage-min=0,120)
 
-    /usr/bin/python3 eval/tune.py [--seed 1] [--items 600] [--bindir build]
-    /usr/bin/python3 eval/tune.py --seed 42 --sweep k1=0.1,b=0.5,...
+NAME is the option without its leading dashes; any option the binaries
+accept can be swept, including future ones.  A value `_` leaves the option
+out (the binary's default); `+` passes it as a flag without a value.  Each
+option is varied alone around the reference (one at a time), or with
+--grid over every combination; --descend instead runs coordinate descent
+(each option in turn set to its best value for MRR@10 over everything,
+until nothing changes, at most --rounds rounds).  An indexer setting is
+indexed once and reused (build/eval/db/, keyed on the indexer binary and
+its arguments), so query-time sweeps are fast.
+
+    /usr/bin/python3 eval/tune.py --query k1=0.1,0.3,0.6,1.2 \\
+        --query b=0.3,0.5,0.75 --index passage-min=0,60,120
+    /usr/bin/python3 eval/tune.py --frs-query-args '--k1 0.3' --grid \\
+        --query exact-boost=0.5,0.7 --query title-weight=0.3,0.5
+    /usr/bin/python3 eval/tune.py --descend --query k1=0.1,0.3,1.2 ...
+
+Every measurement is written to build/eval/tune.json (or --json).
 """
 import argparse
+import itertools
 import json
-import math
 import os
-import shutil
+import shlex
 import sys
+import time
 
 sys.dont_write_bytecode = True     # no __pycache__ in the source tree
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import run_eval as R  # noqa: E402
 
-GRID = {
-    "k1": [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1.0, 1.2, 1.6],
-    "b": [0.2, 0.3, 0.4, 0.5, 0.6, 0.75, 0.9],
-    "exact_boost": [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.7, 1.0, 1.5],
-    "title_weight": [0.0, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0],
-}
-PASSAGE_MINMAX = [(mn, mx) for mx in (60, 100, 140, 180, 250, 400)
-                  for mn in (0, 30, 50, 80) if mn < mx]
-PASSAGE_MINMAX += [(100000, 100000)]          # whole articles
-OVERLAPS = [0, 10, 20, 40]
-START = {"k1": 1.2, "b": 0.75, "exact_boost": 1.0, "title_weight": 0.5,
-         "passage_min": 50, "passage_max": 180, "passage_overlap": 0}
+
+def parse_args_string(s):
+    """'--k1 0.3 --flag --b=0.5' -> ordered [(name, value or None)]."""
+    toks, out, i = shlex.split(s), [], 0
+    while i < len(toks):
+        t = toks[i]
+        if not t.startswith("--"):
+            sys.exit(f"tune: cannot read '{s}': '{t}' is not an option "
+                     "(write options as --name VALUE)")
+        if "=" in t:
+            name, val = t[2:].split("=", 1)
+            i += 1
+        elif i + 1 < len(toks) and not toks[i + 1].startswith("--"):
+            name, val = t[2:], toks[i + 1]
+            i += 2
+        else:
+            name, val = t[2:], None
+            i += 1
+        out.append((name, val))
+    return out
 
 
-def fmt(m):
-    return " ".join(f"{k} {m[k]['mrr']:.4f}" for k in R.KINDS + ("all",))
+def render(opts):
+    parts = []
+    for name, val in opts:
+        parts.append("--" + name)
+        if val is not None:
+            parts.append(val)
+    return " ".join(shlex.quote(p) for p in parts)
 
 
-def cfg_str(c):
-    return (f"k1={c['k1']} b={c['b']} exact={c['exact_boost']} "
-            f"title={c['title_weight']} passages={c['passage_min']}/"
-            f"{c['passage_max']}/{c['passage_overlap']}")
+def with_option(opts, name, val):
+    """opts with option `name` set to val ('_': removed, '+': a flag),
+    in its place if it was there, else last."""
+    new = [] if val == "_" else [(name, None if val == "+" else val)]
+    out, done = [], False
+    for n, v in opts:
+        if n == name:
+            out += [] if done else new
+            done = True
+        else:
+            out.append((n, v))
+    return out if done else out + new
+
+
+def parse_sweep(s, kind):
+    if "=" not in s:
+        sys.exit(f"tune: --{kind} {s}: expected NAME=V1,V2,...")
+    name, vals = s.split("=", 1)
+    name = name.lstrip("-")
+    values = [v for v in vals.split(",") if v != ""]
+    if not name or not values:
+        sys.exit(f"tune: --{kind} {s}: expected NAME=V1,V2,...")
+    return kind, name, values
+
+
+class Setting:
+    def __init__(self, index, query):
+        self.index, self.query = index, query      # [(name, value)]
+
+    def changed(self, kind, name, val):
+        if kind == "index":
+            return Setting(with_option(self.index, name, val), self.query)
+        return Setting(self.index, with_option(self.query, name, val))
+
+    def key(self):
+        return (render(self.index), render(self.query))
+
+    def label(self):
+        i, q = self.key()
+        parts = ([f"index [{i}]"] if i else []) + ([f"query [{q}]"] if q
+                                                   else [])
+        return " ".join(parts) or "defaults"
 
 
 class Tuner:
-    def __init__(self, coll, queries, bindir, workdir, name="dev"):
-        self.coll, self.queries, self.bindir = coll, queries, bindir
-        self.workdir, self.name = workdir, name
+    def __init__(self, args, cs, families):
+        self.args, self.cs, self.families = args, cs, families
+        self.bindir = os.path.abspath(args.bin)
+        self.done = {}          # key -> (metrics, item rr)
         self.log = []
-        self.cache = {}
-        self.dbs = {}
 
-    def index(self, pmin, pmax, pov):
-        key = (pmin, pmax, pov)
-        if key not in self.dbs:
-            db = os.path.join(self.workdir, f"db-{pmin}-{pmax}-{pov}")
-            R.frs_index(self.coll, db, pmin, pmax, pov, bindir=self.bindir)
-            self.dbs[key] = db
-        return self.dbs[key]
+    def measure(self, st):
+        """(metrics, item RRs) of a setting; None if frs failed on it."""
+        k = st.key()
+        if k not in self.done:
+            timing = {}
+            t = time.time()
+            try:
+                rk = R.frs_ranks(self.cs, self.bindir, k[0], k[1],
+                                 self.args.workdir, timing)
+            except R.FrsError as e:
+                print(f"{st.label()}: failed: {e}", flush=True)
+                self.done[k] = None
+                self.log.append({"index_args": k[0], "query_args": k[1],
+                                 "error": str(e)})
+                return None
+            m = R.metrics(rk, {c.name: c.queries for c in self.cs},
+                          self.families)
+            rr = R.item_rrs({"frs": rk}, self.cs)["frs"]
+            self.done[k] = (m, rr)
+            self.log.append({"index_args": k[0], "query_args": k[1],
+                             "metrics": {"/".join(x): v
+                                         for x, v in m.items()},
+                             "seconds": time.time() - t})
+        return self.done[k]
 
-    def measure(self, cfg, quiet=False):
-        key = tuple(sorted(cfg.items()))
-        if key not in self.cache:
-            db = self.index(cfg["passage_min"], cfg["passage_max"],
-                            cfg["passage_overlap"])
-            runs = R.frs_search(db, self.queries, cfg["k1"], cfg["b"],
-                                cfg["exact_boost"], cfg["title_weight"],
-                                bindir=self.bindir)
-            m = R.metrics(runs, self.queries)
-            rr = R.reciprocal_ranks(runs, self.queries)
-            self.cache[key] = (m, rr)
-            self.log.append({"set": self.name, "settings": dict(cfg),
-                             "metrics": m})
-            if not quiet:
-                print(f"  {cfg_str(cfg):<66} {fmt(m)}", flush=True)
-        return self.cache[key]
+    def score(self, st):
+        m = self.measure(st)
+        return m[0][("all", "all", "all")]["mrr"] if m else -1.0
 
-    def score(self, cfg):
-        return self.measure(cfg)[0]["all"]["mrr"]
-
-    def descend(self, cfg, rounds=2):
-        best, score = dict(cfg), self.score(cfg)
-        for r in range(rounds):
-            changed = False
-            for p, values in GRID.items():
-                print(f"-- descent round {r + 1}: {p}", flush=True)
-                for v in values:
-                    c = dict(best, **{p: v})
-                    s = self.score(c)
-                    if s > score + 1e-9:
-                        best, score, changed = c, s, True
-            if not changed:
-                break
-        return best
-
-    def passages(self, cfg):
-        best, score = dict(cfg), self.score(cfg)
-        print("-- passage min/max", flush=True)
-        for mn, mx in PASSAGE_MINMAX:
-            c = dict(best, passage_min=mn, passage_max=mx, passage_overlap=0)
-            s = self.score(c)
-            if s > score + 1e-9:
-                best, score = c, s
-        print("-- passage overlap", flush=True)
-        for ov in OVERLAPS:
-            if ov < best["passage_max"]:
-                c = dict(best, passage_overlap=ov)
-                s = self.score(c)
-                if s > score + 1e-9:
-                    best, score = c, s
-        return best
-
-    def paired(self, a, b):
-        """MRR(a) - MRR(b) and its standard error over items."""
-        ra, rb = self.measure(a)[1], self.measure(b)[1]
-        items = {}
-        for qid in ra:
-            items.setdefault(qid.split("-")[0], []).append(ra[qid] - rb[qid])
-        d = [sum(v) / len(v) for v in items.values()]
-        mean = sum(d) / len(d)
-        var = sum((x - mean) ** 2 for x in d) / (len(d) - 1)
-        return mean, math.sqrt(var / len(d))
-
-    def select(self, cfg):
-        """One-standard-error rule, parameter by parameter."""
-        cfg = dict(cfg)
-        choices = [(p, [dict(cfg, **{p: v}) for v in GRID[p]])
-                   for p in GRID]
-        choices.append(("passages", [dict(cfg, passage_min=mn,
-                                          passage_max=mx, passage_overlap=0)
-                                     for mn, mx in PASSAGE_MINMAX]))
-        choices.append(("passage_overlap", [dict(cfg, passage_overlap=o)
-                                            for o in OVERLAPS]))
-        report = []
-        for p, cands in choices:
-            # the candidates vary p around the current cfg
-            if p == "passages":
-                cands = [dict(cfg, passage_min=c["passage_min"],
-                              passage_max=c["passage_max"]) for c in cands]
-                dist = lambda c: (abs(c["passage_min"] - START["passage_min"])
-                                  + abs(c["passage_max"] -
-                                        START["passage_max"]))
-            else:
-                cands = [dict(cfg, **{p: c[p]}) for c in cands]
-                dist = lambda c, p=p: abs(c[p] - START[p])
-            best = max(cands, key=self.score)
-            ok = []
-            for c in cands:
-                d, se = self.paired(c, best)
-                if d >= -se:
-                    ok.append(c)
-            pick = min(ok, key=lambda c: (dist(c), -self.score(c)))
-            d, se = self.paired(pick, best)
-            line = (f"{p}: best {cfg_str(best)} MRR {self.score(best):.4f}; "
-                    f"chosen {cfg_str(pick)} MRR {self.score(pick):.4f} "
-                    f"(diff {d:+.4f}, SE {se:.4f})")
-            print("-- select " + line, flush=True)
-            report.append(line)
-            cfg = pick
-        return cfg, report
+    def compare(self, st, ref):
+        """Paired CIs of st minus ref, per family and overall."""
+        rr = {"st": self.measure(st)[1], "ref": self.measure(ref)[1]}
+        strata = sorted(rr["ref"])
+        return R.paired_cis(rr, "st", ["ref"], strata)
 
 
-def sweep(t, settings):
-    at = dict(START)
-    for kv in filter(None, settings.split(",")):
-        k, v = kv.split("=")
-        if k not in START:
-            sys.exit(f"tune: unknown setting {k}")
-        at[k] = type(START[k])(float(v))
-    base = t.measure(at, quiet=True)[0]
-    print(f"at {cfg_str(at)}: {fmt(base)}")
-    axes = [(p, [{p: v} for v in GRID[p]]) for p in GRID]
-    axes.append(("passage_min/max", [{"passage_min": mn, "passage_max": mx}
-                                     for mn, mx in PASSAGE_MINMAX]))
-    axes.append(("passage_overlap", [{"passage_overlap": o}
-                                     for o in OVERLAPS]))
-    for name, changes in axes:
-        print(f"{name}:")
-        for ch in changes:
-            c = dict(at, **ch)
-            m = t.measure(c, quiet=True)[0]
-            d, se = t.paired(c, at)
-            val = "/".join(str(v) for v in ch.values())
-            print(f"  {val:>13}  exact {m['exact']['mrr']:.4f}  inflection "
-                  f"{m['inflection']['mrr']:.4f}  all {m['all']['mrr']:.4f}"
-                  f"  diff {d:+.4f} (SE {se:.4f})", flush=True)
+def header(families, w):
+    return (f"{'setting':<{w}}" + "".join(f"{f:>10}" for f in families)
+            + f"{'all':>8}   diff to reference, all [95 % CI]")
+
+
+def report(t, st, ref, w):
+    if t.measure(st) is None or t.measure(ref) is None:
+        return
+    m = t.measure(st)[0]
+    fams = t.families
+    line = f"{st.label():<{w}}" + "".join(
+        f"{m[('all', f, 'all')]['mrr']:>10.3f}" for f in fams)
+    line += f"{m[('all', 'all', 'all')]['mrr']:>8.3f}"
+    if st.key() == ref.key():
+        print(line + "   (reference)", flush=True)
+    else:
+        ci = t.compare(st, ref)
+        d = ci[("all", "all")]["ref"]
+        print(line + f"   {d[0]:+.3f} [{d[1]:+.3f}, {d[2]:+.3f}]")
+        print(f"{'  diff':<{w}}" + "".join(
+            f"{ci[('all', f)]['ref'][0]:>+10.3f}" for f in fams),
+            flush=True)
+    if t.args.per_corpus:
+        for c in t.cs:
+            print(f"{'    ' + c.name:<{w}}" + "".join(
+                f"{m[(c.name, f, 'all')]['mrr']:>10.3f}" for f in fams)
+                + f"{m[(c.name, 'all', 'all')]['mrr']:>8.3f}", flush=True)
+
+
+def sweeps_settings(ref, sweeps, grid):
+    if grid:
+        out = []
+        for combo in itertools.product(*[[(k, n, v) for v in vals]
+                                         for k, n, vals in sweeps]):
+            st = ref
+            for k, n, v in combo:
+                st = st.changed(k, n, v)
+            out.append(st)
+        return out
+    return [ref.changed(k, n, v) for k, n, vals in sweeps for v in vals]
+
+
+def descend(t, ref, sweeps, rounds, w):
+    best, score = ref, t.score(ref)
+    for r in range(rounds):
+        changed = False
+        for k, n, vals in sweeps:
+            print(f"-- round {r + 1}: {k} {n}", flush=True)
+            for v in vals:
+                st = best.changed(k, n, v)
+                report(t, st, ref, w)
+                if t.score(st) > score + 1e-9:
+                    best, score, changed = st, t.score(st), True
+        if not changed:
+            break
+    print(f"-- best: {best.label()}")
+    return best
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--items", type=int, default=600)
-    ap.add_argument("--bindir", default=R.BUILD)
-    ap.add_argument("--sweep", metavar="SETTINGS",
-                    help="instead of tuning, vary each parameter alone "
-                    "around SETTINGS (name=value,...; unnamed ones from the "
-                    "start point) and print MRR@10 with the paired "
-                    "difference and its SE")
+    R.options(ap)
+    ap.add_argument("--seed", type=int, default=R.SEEDS["dev"],
+                    help="dev query seed (default 1)")
+    ap.add_argument("--query", action="append", default=[],
+                    metavar="NAME=V1,V2", help="sweep a BIN/query option")
+    ap.add_argument("--index", action="append", default=[],
+                    metavar="NAME=V1,V2", help="sweep a BIN/indexer option")
+    ap.add_argument("--grid", action="store_true",
+                    help="every combination instead of one at a time")
+    ap.add_argument("--descend", action="store_true",
+                    help="coordinate descent over the sweeps")
+    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--baselines", default="",
+                    help="baselines to print for comparison (e.g. "
+                    "xapian-fold,fts5)")
+    ap.add_argument("--per-corpus", action="store_true",
+                    help="also print each collection's MRR@10")
+    ap.add_argument("--json", help="log file (default build/eval/tune.json)")
     args = ap.parse_args()
-
-    coll = R.collection_path()
-    work = os.path.join(R.EVAL, "tune")
-    if os.path.exists(work):
-        shutil.rmtree(work)
-    os.makedirs(work)
-    qpath = os.path.join(R.EVAL, f"queries-seed{args.seed}.tsv")
-    queries = R.make_queries(coll, args.seed, args.items, qpath)
-    t = Tuner(coll, queries, os.path.abspath(args.bindir), work)
-    if args.sweep is not None:
-        sweep(t, args.sweep)
-        shutil.rmtree(work)
-        return
-    cfg = dict(START)
-    print(f"start: {cfg_str(cfg)}", flush=True)
-    t.measure(cfg)
-    cfg = t.descend(cfg)
-    cfg = t.passages(cfg)
-    cfg = t.descend(cfg, rounds=1)
-    best = cfg
-    print(f"best:     {cfg_str(best)}\n          {fmt(t.measure(best)[0])}")
-    chosen, report = t.select(best)
-    print(f"selected: {cfg_str(chosen)}\n          "
-          f"{fmt(t.measure(chosen)[0])}")
-
-    # title check
-    tpath = os.path.join(R.EVAL, f"queries-seed{args.seed}-title.tsv")
-    R.subprocess.run([sys.executable, os.path.join(R.HERE,
-                                                   "make_queries.py"),
-                      coll, "--seed", str(args.seed), "--items",
-                      str(args.items), "--title-words", "--out", tpath],
-                     check=True)
-    tt = Tuner(coll, R.load_queries(tpath), t.bindir, work, "title")
-    tt.dbs = t.dbs
-    print("-- title check (one word from the title)")
-    title_rows = []
-    for v in GRID["title_weight"]:
-        c = dict(chosen, title_weight=v)
-        m = tt.measure(c)[0]
-        title_rows.append({"title_weight": v,
-                           "standard": t.measure(c)[0]["all"]["mrr"],
-                           "title_items": m["all"]["mrr"]})
-    print(f"{'title_weight':>12} {'standard':>9} {'title items':>12}")
-    for r in title_rows:
-        print(f"{r['title_weight']:>12} {r['standard']:>9.4f} "
-              f"{r['title_items']:>12.4f}")
-
-    out = os.path.join(R.EVAL, f"tune-seed{args.seed}.json")
+    sweeps = ([parse_sweep(s, "query") for s in args.query] +
+              [parse_sweep(s, "index") for s in args.index])
+    t0 = time.time()
+    cs, families = R.prepare(args, "dev", args.seed)
+    t = Tuner(args, cs, families)
+    ref = Setting(parse_args_string(args.frs_index_args),
+                  parse_args_string(args.frs_query_args))
+    print(f"dev split, seed {args.seed}; " + ", ".join(
+        f"{c.name} {len(c.queries)} queries" for c in cs)
+        + "; MRR@10 per family, mean over the collections")
+    widest = ref
+    for k, n, vals in sweeps:
+        widest = widest.changed(k, n, max(vals, key=len))
+    w = max(len(ref.label()), len(widest.label()), 12) + 2
+    print(header(families, w))
+    bl = R.parse_list(args.baselines, R.ENGINES, "baseline") \
+        if args.baselines else []
+    if bl:
+        rk = R.evaluate(cs, [b for b in bl if b != "frs"], t.bindir, "",
+                        "", args.workdir, {})
+        for b, by in rk.items():
+            m = R.metrics(by, {c.name: c.queries for c in cs}, families)
+            print(f"{'[' + b + ']':<{w}}" + "".join(
+                f"{m[('all', f, 'all')]['mrr']:>10.3f}" for f in families)
+                + f"{m[('all', 'all', 'all')]['mrr']:>8.3f}")
+    report(t, ref, ref, w)
+    best = None
+    if args.descend:
+        best = descend(t, ref, sweeps, args.rounds, w)
+    else:
+        for st in sweeps_settings(ref, sweeps, args.grid):
+            report(t, st, ref, w)
+    out = args.json or os.path.join(args.workdir, "tune.json")
     with open(out, "w") as fh:
-        json.dump({"seed": args.seed, "start": START, "best": best,
-                   "selected": chosen, "select_report": report,
-                   "title_check": title_rows,
-                   "log": t.log + tt.log}, fh, indent=1)
-    print(f"log: {out}")
-    shutil.rmtree(work)
+        json.dump({"split": "dev", "seed": args.seed,
+                   "reference": list(ref.key()),
+                   "best": list(best.key()) if best else None,
+                   "log": t.log}, fh, indent=1)
+    print(f"{len(t.log)} settings measured in {time.time() - t0:.0f} s; "
+          f"log: {out}")
 
 
 if __name__ == "__main__":

@@ -84,26 +84,15 @@ void frs_indexer_settings(const frs_passage_opts_t *p, char *buf, size_t n)
 }
 
 /* FRS_EVERSION (message in *errmsg) unless schema and analyzer are this
- * program's, or the database is new (no schema, no documents). */
-static frs_status_t check_version(const char *path, const char *schema,
-                                  const char *anv, unsigned long long ndocs,
-                                  char **errmsg)
+ * program's, or the database is new (no schema, no documents).  dbdir is
+ * the index the database belongs to (the one to rebuild). */
+static frs_status_t check_version(const char *path, const char *dbdir,
+                                  const char *schema, const char *anv,
+                                  unsigned long long ndocs, char **errmsg)
 {
     if (!schema[0] && ndocs == 0)
         return FRS_OK;
-    char want_s[16], want_a[16];
-    snprintf(want_s, sizeof want_s, "%d", FRS_SCHEMA_VERSION);
-    snprintf(want_a, sizeof want_a, "%d", FRS_ANALYZER_VERSION);
-    if (strcmp(schema, want_s) == 0 && strcmp(anv, want_a) == 0)
-        return FRS_OK;
-    char msg[512];
-    snprintf(msg, sizeof msg,
-             "%s: database has schema '%s' analyzer '%s', this "
-             "indexer writes schema %s analyzer %s; rebuild it into "
-             "a new directory",
-             path, schema, anv, want_s, want_a);
-    *errmsg = strdup(msg);
-    return FRS_EVERSION;
+    return frs_schema_check(path, dbdir, schema, anv, errmsg);
 }
 
 /* Open the writer of shard s (creating its database if needed), waiting up
@@ -137,7 +126,7 @@ static frs_status_t open_writer(frs_indexer_t *ix, shard_t *s, int create,
     if (rc == FRS_OK)
         rc = frs_xdb_doccount(s->db, &ndocs);
     if (rc == FRS_OK)
-        rc = check_version(s->path, schema, anv, ndocs, errmsg);
+        rc = check_version(s->path, ix->dir, schema, anv, ndocs, errmsg);
     if (rc == FRS_OK)
         s->articles = count[0] ? strtoll(count, NULL, 10) : 0;
     if (rc != FRS_OK && !*errmsg) {
@@ -197,7 +186,8 @@ static frs_status_t reader(frs_indexer_t *ix, shard_t *s, frs_xr_t **out)
         if (rc == FRS_OK)
             rc = frs_xr_stats(s->xr, &st);
         if (rc == FRS_OK)
-            rc = check_version(s->path, schema, anv, st.doccount, &msg);
+            rc = check_version(s->path, ix->dir, schema, anv, st.doccount,
+                               &msg);
         if (rc != FRS_OK)
             snprintf(ix->err, sizeof ix->err, "shard %s: %s", s->key,
                      msg ? msg
@@ -520,7 +510,7 @@ static frs_status_t add_passage(frs_indexer_t *ix, shard_t *s,
     if (rc == FRS_OK)
         rc = frs_xdoc_set_value(doc, FRS_SLOT_PASSAGE, num, strlen(num));
     if (rc == FRS_OK)
-        rc = frs_xdoc_set_value(doc, FRS_SLOT_HASH, hash, 16);
+        rc = frs_xdoc_set_value(doc, FRS_SLOT_HASH, hash, FRS_HASH128_HEX);
     if (rc == FRS_OK && a->date) {
         char ymd[9] = {a->date[0], a->date[1], a->date[2], a->date[3],
                        a->date[5], a->date[6], a->date[8], a->date[9], 0};
@@ -565,18 +555,25 @@ static frs_status_t add_passage(frs_indexer_t *ix, shard_t *s,
     return rc;
 }
 
-static void article_hash(const frs_indexer_t *ix, const frs_article_t *a,
-                         char out[17])
+/* The content hash of article a: XXH3-128 over the settings and every
+ * field, each NUL-terminated so that no two articles share the bytes. */
+static frs_status_t article_hash(const frs_indexer_t *ix,
+                                 const frs_article_t *a,
+                                 char out[FRS_HASH128_HEX + 1])
 {
-    uint64_t h = FRS_HASH_INIT;
-    h = frs_hash_update(h, ix->settings, strlen(ix->settings) + 1);
+    frs_hash128_t *h = NULL;
+    if (frs_hash128_new(&h) != FRS_OK)
+        return FRS_ENOMEM;
+    frs_hash128_update(h, ix->settings, strlen(ix->settings) + 1);
     const char *f[4] = {a->id, a->title, a->url, a->date};
     for (int i = 0; i < 4; i++) {
         const char *s = f[i] ? f[i] : "";
-        h = frs_hash_update(h, s, strlen(s) + 1);
+        frs_hash128_update(h, s, strlen(s) + 1);
     }
-    h = frs_hash_update(h, a->body, a->body_len);
-    frs_hash_hex(h, out);
+    frs_hash128_update(h, a->body, a->body_len);
+    frs_hash128_hex(h, out);
+    frs_hash128_free(h);
+    return FRS_OK;
 }
 
 static frs_status_t commit_all(frs_indexer_t *ix, int final);
@@ -737,19 +734,27 @@ static frs_status_t delete_in(frs_indexer_t *ix, shard_t *s, const char *term,
     return rc == FRS_OK ? rc : fail(ix, s, rc, "cannot delete an article");
 }
 
+/* A walk over the articles of every shard, for prune: each one neither
+ * added nor marked seen is counted as gone and, unless count_only, deleted
+ * (ids too long to be ours are left: nothing could have named them). */
 typedef struct {
     frs_indexer_t *ix;
-    shard_t *s;
-    frs_status_t rc;
+    shard_t *s;          /* the shard being walked */
+    frs_status_t rc;     /* a deletion's failure */
+    int count_only;
+    unsigned long long gone, total;
 } prune_t;
 
 static int prune_one(void *ctx, const char *term, size_t len)
 {
     prune_t *p = ctx;
     size_t pl = strlen(FRS_PFX_ARTICLE);
-    if (frs_strset_has(p->ix->seen, term + pl, len - pl))
+    p->total++;
+    if (frs_strset_has(p->ix->seen, term + pl, len - pl) ||
+        len - pl > FRS_MAX_ID_BYTES)
         return 0;
-    if (len - pl > FRS_MAX_ID_BYTES)
+    p->gone++;
+    if (p->count_only)
         return 0;
     char t[FRS_MAX_ID_BYTES + 2];
     memcpy(t, term, len);
@@ -764,7 +769,7 @@ static int prune_one(void *ctx, const char *term, size_t len)
     return p->rc != FRS_OK;
 }
 
-frs_status_t frs_indexer_prune(frs_indexer_t *ix)
+static frs_status_t walk_prune(frs_indexer_t *ix, prune_t *p)
 {
     for (size_t i = 0; i < ix->nsh; i++) {
         shard_t *s = &ix->sh[i];
@@ -773,23 +778,40 @@ frs_status_t frs_indexer_prune(frs_indexer_t *ix)
         frs_status_t rc = writer(ix, s);
         if (rc != FRS_OK)
             return rc;
-        prune_t p = {ix, s, FRS_OK};
-        rc = frs_xdb_each_term(s->db, FRS_PFX_ARTICLE, prune_one, &p);
+        p->s = s;
+        rc = frs_xdb_each_term(s->db, FRS_PFX_ARTICLE, prune_one, p);
         if (rc != FRS_OK)
             return fail(ix, s, rc, "cannot list articles to prune");
-        if (p.rc != FRS_OK)
-            return p.rc;
+        if (p->rc != FRS_OK)
+            return p->rc;
     }
     return FRS_OK;
 }
 
+frs_status_t frs_indexer_prune_count(frs_indexer_t *ix,
+                                     unsigned long long *gone,
+                                     unsigned long long *total)
+{
+    prune_t p = {ix, NULL, FRS_OK, 1, 0, 0};
+    frs_status_t rc = walk_prune(ix, &p);
+    *gone = rc == FRS_OK ? p.gone : 0;
+    *total = rc == FRS_OK ? p.total : 0;
+    return rc;
+}
+
+frs_status_t frs_indexer_prune(frs_indexer_t *ix)
+{
+    prune_t p = {ix, NULL, FRS_OK, 0, 0, 0};
+    return walk_prune(ix, &p);
+}
+
 frs_status_t frs_indexer_add(frs_indexer_t *ix, const frs_article_t *a)
 {
-    char hash[17];
+    char hash[FRS_HASH128_HEX + 1];
     int first = !frs_strset_has(ix->seen, a->id, strlen(a->id));
-    if (frs_indexer_mark_seen(ix, a->id) != FRS_OK)
+    if (frs_indexer_mark_seen(ix, a->id) != FRS_OK ||
+        article_hash(ix, a, hash) != FRS_OK)
         return FRS_ENOMEM;
-    article_hash(ix, a, hash);
     frs_buf_t tmp = FRS_BUF_INIT;
     frs_buf_printf(&tmp, "%s%s", FRS_PFX_ARTICLE, a->id);
     if (tmp.rc != FRS_OK)

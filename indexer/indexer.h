@@ -66,6 +66,13 @@ frs_status_t frs_indexer_delete(frs_indexer_t *ix, const char *id, int *found);
  * not indexed (e.g. rejected), so --prune keeps it. */
 frs_status_t frs_indexer_mark_seen(frs_indexer_t *ix, const char *id);
 
+/* Count, deleting nothing, what frs_indexer_prune would delete now: *gone
+ * articles of the *total the database holds (this run's additions
+ * included).  For the --prune guard (prune.h), which decides first. */
+frs_status_t frs_indexer_prune_count(frs_indexer_t *ix,
+                                     unsigned long long *gone,
+                                     unsigned long long *total);
+
 /* Delete every article of the database whose id was neither added nor
  * marked seen during this run. */
 frs_status_t frs_indexer_prune(frs_indexer_t *ix);

@@ -1,11 +1,23 @@
 /* SPDX-License-Identifier: MIT
- * ingest.h: reading articles from JSON Lines files, plain-text files,
- * directories of them (recursively, in name order) and standard input.
+ * ingest.h: reading articles from JSON Lines files (plain or gzip),
+ * plain-text files, directories of them (recursively, in name order) and
+ * standard input (plain or gzip).  File types are told by the name, case
+ * ignored: .jsonl, .ndjson, .json, each optionally followed by .gz, and
+ * .txt.  A UTF-8 byte order mark at the start of a file is dropped.
  *
  * Every problem with the input is reported through the report callback with
  * the source (file), the line (JSON Lines) and the article id when known:
- * a "warning" leaves the article indexed (invalid UTF-8 replaced by U+FFFD,
- * an ignored field), a "reject" skips it.  Reading goes on after both.
+ *   - a "warning" leaves the article indexed (invalid UTF-8 replaced by
+ *     U+FFFD, an ignored field);
+ *   - a "reject" skips a line or a file (invalid JSON, missing id, damaged
+ *     gzip data...); when id is NULL, the article it held is unknown;
+ *   - an "error" is an input that cannot be read at all or in part (missing,
+ *     unreadable, of an unknown type when named, a directory holding no file
+ *     of a known type, a read error): the run cannot account for its
+ *     articles;
+ *   - a "skip" is an entry of a directory that is not read (another file
+ *     type, a hidden file): a note, for -v and the log.
+ * Reading goes on after each.
  *
  * Ownership: the article handed to the article callback and its strings are
  * borrowed for the duration of the callback.
@@ -27,7 +39,12 @@ typedef struct {
     size_t body_len;
 } frs_article_t;
 
-typedef enum { FRS_REPORT_WARNING, FRS_REPORT_REJECT } frs_report_kind_t;
+typedef enum {
+    FRS_REPORT_WARNING,
+    FRS_REPORT_REJECT,
+    FRS_REPORT_ERROR,
+    FRS_REPORT_SKIP
+} frs_report_kind_t;
 
 typedef struct {
     /* Called for each good article.  A non-OK status stops reading and is
@@ -38,18 +55,19 @@ typedef struct {
                    unsigned long line, const char *id, const char *reason);
     void *ctx;
     size_t max_article_bytes; /* longer lines or files are rejected */
-    /* Optional: called with each input byte count consumed (progress). */
+    /* Optional: called with each input byte count consumed (progress; for
+     * gzip input, compressed bytes when the input can tell). */
     void (*progress)(void *ctx, size_t bytes);
 } frs_ingest_t;
 
 /* Default for max_article_bytes: 16 MiB. */
 #define FRS_INGEST_MAX_ARTICLE_BYTES (16u << 20)
 
-/* Read one input: "-" (JSON Lines on stdin), a .jsonl/.ndjson/.json file, a
- * .txt file, or a directory (its .jsonl, .ndjson and .txt files,
- * recursively; other files are skipped).  Returns FRS_OK even when articles
- * were rejected; an unreadable input is reported and counts as a reject.
- * Returns the article callback's status if it stopped the run. */
+/* Read one input: "-" (JSON Lines on stdin), a JSON Lines or .txt file, or
+ * a directory (its files of those types, recursively; others are reported
+ * as skipped).  Returns FRS_OK even when articles were rejected or the
+ * input could not be read (both reported); returns the article callback's
+ * status if it stopped the run. */
 frs_status_t frs_ingest_path(const frs_ingest_t *in, const char *path);
 
 /* Parse one JSON Lines line (without its newline) and deliver it.  Exposed

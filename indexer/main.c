@@ -18,11 +18,14 @@
 #include <unistd.h>
 
 #include "dbswap.h"
+#include "feed.h"
 #include "indexer.h"
 #include "ingest.h"
 #include "parallel.h"
+#include "prune.h"
 #include "schema.h"
 #include "shards.h"
+#include "summary.h"
 #include "xdb.h"
 
 enum {
@@ -30,7 +33,8 @@ enum {
     EXIT_REJECTS = 1, /* completed; some inputs were rejected */
     EXIT_USAGE = 2,
     EXIT_SCHEMA = 3,  /* the database has another schema version */
-    EXIT_FAIL = 4,    /* failed; the last committed index is intact */
+    EXIT_FAIL = 4,    /* failed (an input could not be read, --prune
+                         refused, an error); what is committed is whole */
     EXIT_LOCKED = 5   /* another indexer is writing the database */
 };
 
@@ -48,17 +52,21 @@ typedef struct {
     frs_shard_scheme_t live;     /* the scheme of DBDIR (NONE: unsharded) */
     frs_indexer_opts_t o;
     frs_ingest_t in;
+    frs_prune_limit_t max_prune; /* --max-prune */
     /* state */
+    frs_feed_t *feed;          /* the inputs read (counts, duplicates) */
     frs_indexer_t *ix;
     frs_pbuild_t *pb;          /* --rebuild: the parallel builder */
     FILE *log;
-    unsigned long rejected, warnings;
-    int unreadable;            /* a whole input could not be read */
+    int log_failed;            /* a write to the log failed (said once) */
+    char error[1024];          /* the first error, for the summary */
+    char newest[64];           /* compact: the shard left, for the summary */
+    const char *prune_state;   /* for the summary: see summary.h */
+    frs_summary_t sum;         /* counts gathered for the summary */
     unsigned long fed;         /* articles read so far */
     int progress;              /* draw a progress line (stderr is a tty) */
     unsigned long long total_bytes, done_bytes;
     struct timespec t0, drawn;
-    unsigned shards, shards_written; /* sharded index: for the summary */
 } run_t;
 
 static void usage(FILE *out)
@@ -68,15 +76,23 @@ static void usage(FILE *out)
 "       %s -d DBDIR --compact\n"
 "Index French news articles into a Xapian database (created if missing).\n"
 "\n"
-"INPUT is a JSON Lines file (.jsonl, .ndjson, .json), a plain-text file\n"
-"(.txt), a directory of such files (recursively), or - for JSON Lines on\n"
-"standard input.  Unchanged articles are skipped; changed ones replaced.\n"
+"INPUT is a JSON Lines file (.jsonl, .ndjson, .json, each optionally .gz),\n"
+"a plain-text file (.txt), a directory of such files (recursively; other\n"
+"files are counted and named with -v), or - for JSON Lines on standard\n"
+"input.  An INPUT missing, unreadable or of another type fails the run.\n"
+"Unchanged articles are skipped; changed ones replaced; of several copies\n"
+"of an id in one run the first is kept (a warning names both).\n"
 "\n"
 "  -d, --db DIR             database directory (required)\n"
 "      --rebuild            build a new database from INPUT beside the live\n"
 "                           one and switch to it atomically when complete\n"
 "      --jobs N             --rebuild on N cores (default: all of them)\n"
-"      --prune              delete articles absent from every INPUT\n"
+"      --prune              delete articles absent from every INPUT (not\n"
+"                           when an input could not be read or a line lost\n"
+"                           its id; never more than --max-prune)\n"
+"      --max-prune N|N%%     the most articles one --prune may delete, as a\n"
+"                           number or a percentage of those indexed\n"
+"                           (default %d%%; more fails the run, exit 4)\n"
 "      --delete ID          delete the article ID (repeatable)\n"
 "      --delete-from FILE   delete the article ids listed in FILE, one a line\n"
 "      --compact            compact the database and switch atomically\n"
@@ -93,17 +109,21 @@ static void usage(FILE *out)
 "      --strict             any rejected input is a failure; commit nothing\n"
 "      --wait SECONDS       wait this long for another indexer (default 0)\n"
 "      --summary            print one summary line on stdout at the end\n"
+"                           (of every run: failed, locked or not)\n"
 "      --json-summary       print the summary as one JSON object on stdout\n"
 "      --log FILE           also append every message, timestamped, to FILE\n"
 "  -v, --verbose            report progress and the summary on stderr\n"
 "  -h, --help               show this help\n"
 "      --version            show the version\n"
 "\n"
-"Exit status: 0 success; 1 completed, some inputs rejected; 2 usage error;\n"
-"3 incompatible database schema; 4 failure (the last committed index is\n"
-"intact); 5 the database is locked by another indexer.\n",
-            prog, prog, FRS_PASSAGE_MIN_WORDS, FRS_PASSAGE_MAX_WORDS,
-            FRS_PASSAGE_OVERLAP_WORDS, FRS_INDEXER_BATCH, FRS_INDEXER_BULK_BATCH,
+"Exit status: 0 success; 1 completed, some articles rejected; 2 usage\n"
+"error; 3 incompatible database schema (--rebuild it); 4 failure: an INPUT\n"
+"could not be read, --prune refused, or an error (what was committed is\n"
+"whole); 5 the database is locked by another indexer.  Every run writes\n"
+"its --summary / --json-summary, failed or not.\n",
+            prog, prog, FRS_PRUNE_DEFAULT_PERCENT, FRS_PASSAGE_MIN_WORDS,
+            FRS_PASSAGE_MAX_WORDS, FRS_PASSAGE_OVERLAP_WORDS,
+            FRS_INDEXER_BATCH, FRS_INDEXER_BULK_BATCH,
             FRS_INGEST_MAX_ARTICLE_BYTES);
 }
 
@@ -121,27 +141,66 @@ static void clear_progress(run_t *r)
         fputs("\r\x1b[K", stderr);
 }
 
-/* One message line: to stderr, and timestamped to the log file. */
+/* Append msg, timestamped, to the log file if there is one. */
+static void to_log(run_t *r, const char *msg)
+{
+    if (!r->log)
+        return;
+    char ts[32];
+    time_t now = time(NULL);
+    struct tm tm;
+    localtime_r(&now, &tm);
+    strftime(ts, sizeof ts, "%Y-%m-%d %H:%M:%S", &tm);
+    fprintf(r->log, "%s %s[%d]: %s\n", ts, prog, (int)getpid(), msg);
+    if (fflush(r->log) != 0 && !r->log_failed) {
+        /* a full disk must not take the diagnostics with it unsaid */
+        r->log_failed = 1;
+        fprintf(stderr, "%s: warning: cannot write to the log %s: %s\n",
+                prog, r->log_path, strerror(errno));
+    }
+}
+
+/* One message line: to stderr (only with -v when quiet is set), and to
+ * the log file. */
+static void emit(run_t *r, int quiet, const char *msg)
+{
+    if (!quiet || r->verbose) {
+        clear_progress(r);
+        fprintf(stderr, "%s: %s\n", prog, msg);
+    }
+    to_log(r, msg);
+}
+
+/* say and error_msg: an error is prefixed, and the first one kept for the
+ * summary. */
+static void vmessage(run_t *r, int error, const char *fmt, va_list ap)
+{
+    char msg[1024], line[1100];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    if (error && !r->error[0])
+        snprintf(r->error, sizeof r->error, "%s", msg);
+    snprintf(line, sizeof line, "%s%s", error ? "error: " : "", msg);
+    emit(r, 0, line);
+}
+
 static void say(run_t *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static void say(run_t *r, const char *fmt, ...)
 {
-    char msg[1024];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    vmessage(r, 0, fmt, ap);
     va_end(ap);
-    clear_progress(r);
-    fprintf(stderr, "%s: %s\n", prog, msg);
-    if (r->log) {
-        char ts[32];
-        time_t now = time(NULL);
-        struct tm tm;
-        localtime_r(&now, &tm);
-        strftime(ts, sizeof ts, "%Y-%m-%d %H:%M:%S", &tm);
-        fprintf(r->log, "%s %s[%d]: %s\n", ts, prog, (int)getpid(), msg);
-        fflush(r->log);
-    }
+}
+
+static void error_msg(run_t *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void error_msg(run_t *r, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmessage(r, 1, fmt, ap);
+    va_end(ap);
 }
 
 static void draw_progress(run_t *r, int force)
@@ -165,25 +224,27 @@ static void draw_progress(run_t *r, int force)
     fflush(stderr);
 }
 
+/* Every report of the inputs (through the feed, which counts them). */
 static void on_report(void *ctx, frs_report_kind_t kind, const char *source,
                       unsigned long line, const char *id, const char *reason)
 {
     run_t *r = ctx;
-    if (kind == FRS_REPORT_REJECT) {
-        r->rejected++;
-        if (id && r->ix)
-            frs_indexer_mark_seen(r->ix, id); /* keep it under --prune */
-        if (!id && line == 0)
-            r->unreadable = 1;
-    } else {
-        r->warnings++;
-    }
+    if (kind == FRS_REPORT_REJECT && id && r->ix)
+        frs_indexer_mark_seen(r->ix, id); /* keep it under --prune */
     char where[32] = "";
     if (line)
         snprintf(where, sizeof where, ":%lu", line);
-    say(r, "%s: %s%s: %s%s%s%s",
-        kind == FRS_REPORT_REJECT ? "rejected" : "warning", source, where,
-        id ? "article '" : "", id ? id : "", id ? "': " : "", reason);
+    const char *what = kind == FRS_REPORT_REJECT    ? "rejected: "
+                       : kind == FRS_REPORT_WARNING ? "warning: "
+                       : kind == FRS_REPORT_SKIP    ? "skipped: "
+                                                    : "";
+    char msg[1024];
+    snprintf(msg, sizeof msg, "%s%s%s: %s%s%s%s", what, source, where,
+             id ? "article '" : "", id ? id : "", id ? "': " : "", reason);
+    if (kind == FRS_REPORT_ERROR)
+        error_msg(r, "%s", msg); /* an input that cannot be read fails the run */
+    else
+        emit(r, kind == FRS_REPORT_SKIP, msg);
 }
 
 static frs_status_t on_article(void *ctx, const frs_article_t *a)
@@ -219,13 +280,16 @@ static int exit_for(frs_status_t rc)
            : rc == FRS_EVERSION ? EXIT_SCHEMA : EXIT_FAIL;
 }
 
-static void report_open_failure(run_t *r, frs_status_t rc, const char *err)
+static void report_open_failure(run_t *r, frs_status_t rc, const char *why)
 {
-    if (rc == FRS_ELOCKED)
-        say(r, "%s is being written by another indexer (waited %us); try "
-               "again later or use --wait", r->db, r->wait_s);
-    else
-        say(r, "error: %s", err ? err : frs_strerror(rc));
+    if (rc == FRS_ELOCKED) {
+        snprintf(r->error, sizeof r->error, "%s is being written by another "
+                 "indexer (waited %us); try again later or use --wait",
+                 r->db, r->wait_s);
+        say(r, "%s", r->error);
+    } else {
+        error_msg(r, "%s", why ? why : frs_strerror(rc));
+    }
 }
 
 /* The writer lock of the live database: Xapian's for one database, the
@@ -300,9 +364,19 @@ static int switch_in(run_t *r, const char *fresh, live_lock_t *l,
 {
     frs_status_t rc = s->kind != FRS_SHARD_BY_NONE ? sync_sharded(fresh, s)
                                                    : frs_dbswap_sync(fresh);
-    if (rc != FRS_OK || frs_dbswap_exchange(r->db, fresh) != FRS_OK) {
-        say(r, "error: cannot switch %s into place: %s", fresh,
-            strerror(errno));
+    int e = errno;
+    /* the old database goes to fresh marked as ours, so that a run killed
+     * before removing it leaves it to the next one (best effort: unmarked,
+     * the next run refuses to touch it, which is safe) */
+    if (rc == FRS_OK && frs_dbswap_exists(r->db))
+        frs_dbswap_mark(r->db);
+    if (rc == FRS_OK && frs_dbswap_exchange(r->db, fresh) != FRS_OK) {
+        e = errno;
+        rc = FRS_EIO;
+        frs_dbswap_unmark(r->db);
+    }
+    if (rc != FRS_OK) {
+        error_msg(r, "cannot switch %s into place: %s", fresh, strerror(e));
         unlock_live(l);
         return EXIT_FAIL;
     }
@@ -310,6 +384,7 @@ static int switch_in(run_t *r, const char *fresh, live_lock_t *l,
     if (frs_dbswap_remove(fresh) != FRS_OK)
         say(r, "warning: the old database was left at %s: %s", fresh,
             strerror(errno));
+    frs_dbswap_unmark(r->db);
     return EXIT_OK;
 }
 
@@ -327,8 +402,8 @@ static int compact_shard(run_t *r, const char *path, int *skipped)
     if (rc == FRS_OK)
         rc = frs_xr_get_metadata(xr, FRS_META_COMPACTED, &done);
     if (rc != FRS_OK) {
-        say(r, "error: %s: %s", path,
-            err ? err : xr ? frs_xr_errmsg(xr) : frs_strerror(rc));
+        error_msg(r, "%s: %s", path,
+                  err ? err : xr ? frs_xr_errmsg(xr) : frs_strerror(rc));
         free(err);
         frs_xr_free(xr);
         return exit_for(rc);
@@ -343,10 +418,13 @@ static int compact_shard(run_t *r, const char *path, int *skipped)
     live_lock_t l = {NULL, -1};
     rc = frs_xdb_open(path, 0, &l.db, &err);
     char *dst = rc == FRS_OK ? frs_dbswap_sibling(path, "compact") : NULL;
+    int claimed = 0;
     if (rc == FRS_OK && dst) {
-        frs_dbswap_remove(dst); /* left over by a killed run */
-        rc = frs_xdb_compact(path, dst, &err);
+        rc = frs_dbswap_claim(dst, &err); /* ours, or refused */
+        claimed = rc == FRS_OK;
     }
+    if (rc == FRS_OK && dst)
+        rc = frs_xdb_compact(path, dst, &err);
     frs_xdb_t *mark = NULL;
     if (rc == FRS_OK && dst)
         rc = frs_xdb_open(dst, FRS_XDB_NO_SYNC, &mark, &err);
@@ -361,9 +439,9 @@ static int compact_shard(run_t *r, const char *path, int *skipped)
     free(updated);
     int ex = EXIT_OK;
     if (rc != FRS_OK || !dst) {
-        say(r, "error: cannot compact %s: %s", path,
-            err ? err : frs_strerror(dst ? rc : FRS_ENOMEM));
-        if (dst)
+        error_msg(r, "cannot compact %s: %s", path,
+                  err ? err : frs_strerror(dst ? rc : FRS_ENOMEM));
+        if (claimed)
             frs_dbswap_remove(dst);
         unlock_live(&l);
         ex = rc == FRS_ELOCKED ? EXIT_LOCKED : EXIT_FAIL;
@@ -392,7 +470,7 @@ static int compact_sharded(run_t *r)
     char **keys = NULL;
     size_t n = 0;
     if (frs_shards_list(r->db, &r->live, &keys, &n) != FRS_OK) {
-        say(r, "error: %s: cannot list its shards", r->db);
+        error_msg(r, "%s: cannot list its shards", r->db);
         unlock_live(&l);
         return EXIT_FAIL;
     }
@@ -430,13 +508,15 @@ static int compact_sharded(run_t *r)
         free(names);
     }
     frs_stub_free(st, nst);
-    if (ex == EXIT_OK && (r->summary || r->verbose))
-        fprintf(r->summary ? stdout : stderr,
-                "compacted %s: %u shard%s (%u already compact%s%s): "
-                "%.1f MB -> %.1f MB\n", r->db, compacted,
-                compacted == 1 ? "" : "s", skipped,
-                newest ? ", newest left: " : "", newest ? newest : "",
-                before / 1e6, frs_dbswap_size(r->db) / 1e6);
+    r->sum.bytes_before = before;
+    r->sum.shards = (unsigned)n;
+    r->sum.shards_written = compacted;
+    r->sum.compacted = compacted;
+    r->sum.already_compact = skipped;
+    if (newest) {
+        snprintf(r->newest, sizeof r->newest, "%s", newest);
+        r->sum.newest_left = r->newest;
+    }
     frs_shards_free_keys(keys, n);
     unlock_live(&l);
     return ex;
@@ -452,32 +532,27 @@ static int do_compact(run_t *r)
     if (rc != FRS_OK)
         return exit_for(rc);
     if (!holder) {
-        say(r, "error: %s: no database to compact", r->db);
+        error_msg(r, "%s: no database to compact", r->db);
+        unlock_live(&l);
         return EXIT_FAIL;
     }
-    char *dst = frs_dbswap_sibling(r->db, "compact");
-    if (!dst) {
-        frs_xdb_free(holder);
-        return EXIT_FAIL;
-    }
-    frs_dbswap_remove(dst); /* left over by a killed run */
-    unsigned long long before = frs_dbswap_size(r->db);
-    char *err = NULL;
+    char *dst = frs_dbswap_sibling(r->db, "compact"), *err = NULL;
+    rc = dst ? frs_dbswap_claim(dst, &err) : FRS_ENOMEM; /* ours, or refused */
+    int claimed = rc == FRS_OK;
+    r->sum.bytes_before = frs_dbswap_size(r->db);
     int ex = EXIT_OK;
-    rc = frs_xdb_compact(r->db, dst, &err);
+    if (rc == FRS_OK)
+        rc = frs_xdb_compact(r->db, dst, &err);
     if (rc != FRS_OK) {
-        say(r, "error: compaction failed: %s", err ? err : frs_strerror(rc));
-        frs_dbswap_remove(dst);
-        frs_xdb_free(holder);
+        error_msg(r, "compaction failed: %s", err ? err : frs_strerror(rc));
+        if (claimed)
+            frs_dbswap_remove(dst);
+        unlock_live(&l);
         ex = EXIT_FAIL;
     } else {
         ex = switch_in(r, dst, &l, &r->live);
     }
     free(err);
-    if (ex == EXIT_OK && (r->summary || r->verbose))
-        fprintf(r->summary ? stdout : stderr,
-                "compacted %s: %.1f MB -> %.1f MB\n", r->db, before / 1e6,
-                frs_dbswap_size(r->db) / 1e6);
     free(dst);
     return ex;
 }
@@ -487,7 +562,7 @@ static int delete_ids_from(run_t *r)
     FILE *f = strcmp(r->delete_from, "-") == 0 ? stdin
                                                : fopen(r->delete_from, "r");
     if (!f) {
-        say(r, "error: cannot open %s: %s", r->delete_from, strerror(errno));
+        error_msg(r, "cannot open %s: %s", r->delete_from, strerror(errno));
         return EXIT_FAIL;
     }
     char *line = NULL;
@@ -501,7 +576,7 @@ static int delete_ids_from(run_t *r)
             continue;
         frs_status_t rc = frs_indexer_delete(r->ix, line, NULL);
         if (rc != FRS_OK) {
-            say(r, "error: %s", frs_indexer_errmsg(r->ix));
+            error_msg(r, "%s", frs_indexer_errmsg(r->ix));
             ex = exit_for(rc);
             break;
         }
@@ -512,45 +587,24 @@ static int delete_ids_from(run_t *r)
     return ex;
 }
 
-static void print_summary(run_t *r, int ex, const frs_indexer_counts_t *k)
+/* The summary of the run, whatever its outcome: --json-summary and
+ * --summary on stdout, -v on stderr. */
+static void print_summary(run_t *r, int ex)
 {
-    const char *path = r->db;
-    double secs = since(&r->t0);
-    unsigned long long size = frs_dbswap_size(path);
-    if (r->json_summary) {
-        json_t *j = json_pack(
-            "{s:s, s:i, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:I}",
-            "database", r->db, "exit_code", ex, "status",
-            ex == EXIT_OK ? "ok" : ex == EXIT_REJECTS ? "rejects" : "failed",
-            "added", (json_int_t)k->added, "updated", (json_int_t)k->updated,
-            "unchanged", (json_int_t)k->unchanged,
-            "deleted", (json_int_t)k->deleted,
-            "rejected", (json_int_t)r->rejected,
-            "warnings", (json_int_t)r->warnings,
-            "passages", (json_int_t)k->passages, "seconds", secs,
-            "index_bytes", (json_int_t)size);
-        if (j && r->shards > 0) {
-            json_object_set_new(j, "shards", json_integer(r->shards));
-            json_object_set_new(j, "shards_written",
-                                json_integer(r->shards_written));
-        }
-        if (j) {
-            json_dumpf(j, stdout, JSON_COMPACT);
-            fputc('\n', stdout);
-            json_decref(j);
-        }
-    }
-    char shards[64] = "";
-    if (r->shards > 0)
-        snprintf(shards, sizeof shards, ", shards written %u of %u",
-                 r->shards_written, r->shards);
+    frs_summary_t *m = &r->sum;
+    m->database = r->db;
+    m->mode = r->compact ? "compact" : r->rebuild ? "rebuild" : "index";
+    m->exit_code = ex;
+    m->error = ex != EXIT_OK && r->error[0] ? r->error : NULL;
+    m->prune = r->prune_state;
+    if (r->feed)
+        m->feed = *frs_feed_stats(r->feed);
+    m->seconds = since(&r->t0);
+    m->index_bytes = r->db ? frs_dbswap_size(r->db) : 0;
+    if (r->json_summary)
+        frs_summary_json(m, stdout);
     if (r->summary || r->verbose)
-        fprintf(r->summary ? stdout : stderr,
-                "added %lu, updated %lu, unchanged %lu, deleted %lu, "
-                "rejected %lu, passages %lu, %.2f s, index %.1f MB%s%s\n",
-                k->added, k->updated, k->unchanged, k->deleted, r->rejected,
-                k->passages, secs, (double)size / 1e6, shards,
-                ex == EXIT_FAIL ? " (failed: last batch not committed)" : "");
+        frs_summary_text(m, r->summary ? stdout : stderr);
 }
 
 /* Read every input, handing articles to the indexer or the parallel
@@ -559,35 +613,84 @@ static int feed_inputs(run_t *r, int argc, char **argv, int first)
 {
     int ex = EXIT_OK;
     for (int i = first; i < argc && ex == EXIT_OK; i++) {
-        frs_status_t rc = frs_ingest_path(&r->in, argv[i]);
+        frs_status_t rc = frs_feed_read(r->feed, argv[i]);
         if (rc != FRS_OK) {
-            say(r, "error while indexing %s: %s", argv[i],
-                r->ix && frs_indexer_errmsg(r->ix)[0]
-                    ? frs_indexer_errmsg(r->ix)
-                    : frs_strerror(rc));
+            const char *why = r->ix && frs_indexer_errmsg(r->ix)[0]
+                                  ? frs_indexer_errmsg(r->ix)
+                              : r->pb && frs_pbuild_errmsg(r->pb)[0]
+                                  ? frs_pbuild_errmsg(r->pb)
+                                  : frs_strerror(rc);
+            error_msg(r, "cannot index %s: %s", argv[i], why);
             ex = exit_for(rc); /* a shard may be locked or too old */
         }
     }
     draw_progress(r, 1);
     clear_progress(r);
-    if (ex == EXIT_OK && r->strict && r->rejected > 0) {
-        say(r, "%lu input%s rejected; --strict: nothing committed",
-            r->rejected, r->rejected > 1 ? "s" : "");
+    const frs_feed_stats_t *st = frs_feed_stats(r->feed);
+    unsigned long bad = st->rejected + st->failed_inputs;
+    if (ex == EXIT_OK && r->strict && bad > 0) {
+        error_msg(r, "%lu input%s rejected or unreadable; --strict: nothing "
+                  "committed", bad, bad > 1 ? "s" : "");
         ex = EXIT_FAIL;
     }
     return ex;
 }
 
+/* The exit code of a run that went through: an input that could not be
+ * read fails it (already said, one error each), rejects are 1. */
+static int inputs_outcome(run_t *r)
+{
+    const frs_feed_stats_t *st = frs_feed_stats(r->feed);
+    return st->failed_inputs > 0 ? EXIT_FAIL
+           : st->rejected > 0    ? EXIT_REJECTS
+                                 : EXIT_OK;
+}
+
+/* --prune behind its guard (prune.h): count what would go, decide, then
+ * delete or not.  A refusal sets *refused: the run fails, but what it
+ * indexed is still committed. */
+static int prune_guarded(run_t *r, int *refused)
+{
+    *refused = 0;
+    unsigned long long gone = 0, total = 0;
+    frs_status_t rc = frs_indexer_prune_count(r->ix, &gone, &total);
+    if (rc != FRS_OK) {
+        error_msg(r, "%s", frs_indexer_errmsg(r->ix));
+        return exit_for(rc);
+    }
+    char why[1024];
+    switch (frs_prune_decide(&r->max_prune, frs_feed_stats(r->feed), gone,
+                             total, why, sizeof why)) {
+    case FRS_PRUNE_SKIP:
+        say(r, "warning: %s", why);
+        r->prune_state = "skipped";
+        return EXIT_OK;
+    case FRS_PRUNE_REFUSE:
+        error_msg(r, "%s", why);
+        r->prune_state = "refused";
+        *refused = 1;
+        return EXIT_OK;
+    case FRS_PRUNE_GO:
+        break;
+    }
+    if ((rc = frs_indexer_prune(r->ix)) != FRS_OK) {
+        error_msg(r, "%s", frs_indexer_errmsg(r->ix));
+        return exit_for(rc);
+    }
+    r->prune_state = "done";
+    return EXIT_OK;
+}
+
 /* Deletes, inputs, prune and the final commit, into r->ix. */
 static int index_inputs(run_t *r, int argc, char **argv, int first)
 {
-    int ex = EXIT_OK;
+    int ex = EXIT_OK, refused = 0;
     frs_status_t rc;
     for (size_t i = 0; i < r->ndeletes && ex == EXIT_OK; i++) {
         int found;
         rc = frs_indexer_delete(r->ix, r->deletes[i], &found);
         if (rc != FRS_OK) {
-            say(r, "error: %s", frs_indexer_errmsg(r->ix));
+            error_msg(r, "%s", frs_indexer_errmsg(r->ix));
             ex = exit_for(rc);
         } else if (!found && r->verbose) {
             say(r, "no article '%s' to delete", r->deletes[i]);
@@ -597,21 +700,14 @@ static int index_inputs(run_t *r, int argc, char **argv, int first)
         ex = delete_ids_from(r);
     if (ex == EXIT_OK)
         ex = feed_inputs(r, argc, argv, first);
-    if (ex == EXIT_OK && r->prune) {
-        if (r->unreadable) {
-            say(r, "warning: an input could not be read; --prune skipped so "
-                   "that its articles are kept");
-        } else if ((rc = frs_indexer_prune(r->ix)) != FRS_OK) {
-            say(r, "error: %s", frs_indexer_errmsg(r->ix));
-            ex = exit_for(rc);
-        }
-    }
+    if (ex == EXIT_OK && r->prune)
+        ex = prune_guarded(r, &refused);
     if (ex == EXIT_OK && (rc = frs_indexer_commit(r->ix)) != FRS_OK) {
-        say(r, "error: %s", frs_indexer_errmsg(r->ix));
+        error_msg(r, "%s", frs_indexer_errmsg(r->ix));
         ex = exit_for(rc);
     }
-    if (ex == EXIT_OK && r->rejected > 0)
-        ex = EXIT_REJECTS;
+    if (ex == EXIT_OK)
+        ex = refused ? EXIT_FAIL : inputs_outcome(r);
     return ex;
 }
 
@@ -636,11 +732,44 @@ static int run_incremental(run_t *r, int argc, char **argv, int first)
     }
     frs_indexer_set_wait(r->ix, r->wait_s);
     int ex = index_inputs(r, argc, argv, first);
-    frs_indexer_counts_t k = *frs_indexer_counts(r->ix);
-    frs_indexer_shards(r->ix, &r->shards, &r->shards_written);
+    r->sum.counts = *frs_indexer_counts(r->ix);
+    frs_indexer_shards(r->ix, &r->sum.shards, &r->sum.shards_written);
     frs_indexer_free(r->ix); /* discards anything not committed */
     r->ix = NULL;
-    print_summary(r, ex, &k);
+    return ex;
+}
+
+/* A --rebuild is switched in only if its inputs were all read and gave at
+ * least one article: an empty or vanished feed must not replace the index
+ * by an empty one. */
+static int rebuild_inputs_ok(run_t *r)
+{
+    const frs_feed_stats_t *st = frs_feed_stats(r->feed);
+    if (st->failed_inputs > 0) {
+        error_msg(r, "%s could not be read: --rebuild abandoned; %s is "
+                  "unchanged", st->failed_source, r->db);
+        return EXIT_FAIL;
+    }
+    if (st->articles == 0) {
+        error_msg(r, "the inputs yielded no article: --rebuild abandoned "
+                  "(it would empty the index); %s is unchanged", r->db);
+        return EXIT_FAIL;
+    }
+    return EXIT_OK;
+}
+
+/* Switch in the finished build at fresh, or give it up. */
+static int rebuild_end(run_t *r, int ex, const char *fresh, live_lock_t *l,
+                       const frs_shard_scheme_t *s)
+{
+    if (ex == EXIT_OK) {
+        ex = switch_in(r, fresh, l, s);
+        if (ex == EXIT_OK)
+            ex = inputs_outcome(r);
+    } else {
+        unlock_live(l);
+        frs_dbswap_remove(fresh);
+    }
     return ex;
 }
 
@@ -651,7 +780,6 @@ static int rebuild_sharded(run_t *r, const frs_shard_scheme_t *s,
                            char **argv, int first)
 {
     char *err = NULL;
-    frs_indexer_counts_t k = {0};
     frs_indexer_opts_t o = r->o;
     o.no_sync = 1; /* synced once, before the switch */
     o.create = 1;
@@ -661,35 +789,29 @@ static int rebuild_sharded(run_t *r, const frs_shard_scheme_t *s,
         rc = frs_indexer_open(fresh, &o, &r->ix, &err);
     int ex = EXIT_OK;
     if (rc != FRS_OK) {
-        say(r, "error: cannot start the build: %s",
-            err ? err : frs_strerror(rc));
+        error_msg(r, "cannot start the build: %s",
+                  err ? err : frs_strerror(rc));
         ex = exit_for(rc);
     } else {
         ex = feed_inputs(r, argc, argv, first);
+        if (ex == EXIT_OK)
+            ex = rebuild_inputs_ok(r);
         if (ex == EXIT_OK && (rc = frs_indexer_commit(r->ix)) != FRS_OK) {
-            say(r, "error: %s", frs_indexer_errmsg(r->ix));
+            error_msg(r, "%s", frs_indexer_errmsg(r->ix));
             ex = exit_for(rc);
         }
-        k = *frs_indexer_counts(r->ix);
-        frs_indexer_shards(r->ix, &r->shards, &r->shards_written);
+        r->sum.counts = *frs_indexer_counts(r->ix);
+        frs_indexer_shards(r->ix, &r->sum.shards, &r->sum.shards_written);
     }
     frs_indexer_free(r->ix);
     r->ix = NULL;
     free(err);
-    if (ex == EXIT_OK) {
-        ex = switch_in(r, fresh, l, s);
-        if (ex == EXIT_OK && r->rejected > 0)
-            ex = EXIT_REJECTS;
-    } else {
-        unlock_live(l);
-        frs_dbswap_remove(fresh);
-    }
-    print_summary(r, ex, &k);
-    return ex;
+    return rebuild_end(r, ex, fresh, l, s);
 }
 
 /* --rebuild: hold the live lock, build DBDIR.rebuild (on every core, merged,
- * or sharded), sync, switch atomically. */
+ * or sharded), sync, switch atomically.  DBDIR.rebuild is our work
+ * directory: one a killed run left is removed, anything else refused. */
 static int run_rebuild(run_t *r, int argc, char **argv, int first)
 {
     live_lock_t l;
@@ -697,11 +819,14 @@ static int run_rebuild(run_t *r, int argc, char **argv, int first)
     if (rc != FRS_OK)
         return exit_for(rc);
     char *fresh = frs_dbswap_sibling(r->db, "rebuild"), *err = NULL;
-    if (!fresh) {
+    rc = fresh ? frs_dbswap_claim(fresh, &err) : FRS_ENOMEM;
+    if (rc != FRS_OK) {
+        error_msg(r, "%s", err ? err : frs_strerror(rc));
+        free(err);
+        free(fresh);
         unlock_live(&l);
         return EXIT_FAIL;
     }
-    frs_dbswap_remove(fresh); /* left over by a killed run */
     /* the new index is sharded as asked, or as the live one is */
     const frs_shard_scheme_t *s = r->shard_by_text ? &r->shard_by : &r->live;
     if (s->kind != FRS_SHARD_BY_NONE) {
@@ -709,19 +834,20 @@ static int run_rebuild(run_t *r, int argc, char **argv, int first)
         free(fresh);
         return ex;
     }
-    frs_indexer_counts_t k = {0};
     int ex;
     rc = frs_pbuild_new(fresh, r->jobs, &r->o, &r->pb, &err);
     if (rc != FRS_OK) {
-        say(r, "error: cannot start the build: %s",
-            err ? err : frs_strerror(rc));
+        error_msg(r, "cannot start the build: %s",
+                  err ? err : frs_strerror(rc));
         ex = EXIT_FAIL;
     } else {
         ex = feed_inputs(r, argc, argv, first);
+        if (ex == EXIT_OK)
+            ex = rebuild_inputs_ok(r);
         if (ex == EXIT_OK) {
-            rc = frs_pbuild_finish(r->pb, &k, &err);
+            rc = frs_pbuild_finish(r->pb, &r->sum.counts, &err);
             if (rc != FRS_OK) {
-                say(r, "error: %s", err ? err : frs_strerror(rc));
+                error_msg(r, "%s", err ? err : frs_strerror(rc));
                 ex = EXIT_FAIL;
             }
         }
@@ -729,15 +855,7 @@ static int run_rebuild(run_t *r, int argc, char **argv, int first)
     frs_pbuild_free(r->pb);
     r->pb = NULL;
     free(err);
-    if (ex == EXIT_OK) {
-        ex = switch_in(r, fresh, &l, s);
-        if (ex == EXIT_OK && r->rejected > 0)
-            ex = EXIT_REJECTS;
-    } else {
-        unlock_live(&l);
-        frs_dbswap_remove(fresh);
-    }
-    print_summary(r, ex, &k);
+    ex = rebuild_end(r, ex, fresh, &l, s);
     free(fresh);
     return ex;
 }
@@ -752,7 +870,7 @@ static int check_layout(run_t *r, char **why)
     char *err = NULL, msg[3 * 4096 + 128];
     frs_status_t rc = frs_shards_read(r->db, &r->live, &err);
     if (rc != FRS_OK && rc != FRS_ENOTFOUND) {
-        fprintf(stderr, "%s: error: %s\n", prog, err ? err : frs_strerror(rc));
+        error_msg(r, "%s", err ? err : frs_strerror(rc));
         free(err);
         return EXIT_FAIL;
     }
@@ -796,7 +914,7 @@ static int check_layout(run_t *r, char **why)
         return EXIT_OK;
     }
     if (rc != FRS_OK) {
-        fprintf(stderr, "%s: error: %s\n", prog, err ? err : frs_strerror(rc));
+        error_msg(r, "%s", err ? err : frs_strerror(rc));
         free(err);
         return EXIT_FAIL;
     }
@@ -813,34 +931,181 @@ static unsigned long long input_bytes(int argc, char **argv, int first)
     return total;
 }
 
+enum { O_DELETE = 256, O_DELETE_FROM, O_PMIN, O_PMAX, O_POVER, O_BATCH,
+       O_MAXBYTES, O_WAIT, O_STRICT, O_SUMMARY, O_JSON_SUMMARY, O_LOG,
+       O_PRUNE, O_REBUILD, O_COMPACT, O_JOBS, O_VERSION, O_SHARD_BY,
+       O_MAX_PRUNE };
+static const struct option opts[] = {
+    {"db", required_argument, 0, 'd'},
+    {"delete", required_argument, 0, O_DELETE},
+    {"delete-from", required_argument, 0, O_DELETE_FROM},
+    {"passage-min", required_argument, 0, O_PMIN},
+    {"passage-max", required_argument, 0, O_PMAX},
+    {"passage-overlap", required_argument, 0, O_POVER},
+    {"batch", required_argument, 0, O_BATCH},
+    {"max-article-bytes", required_argument, 0, O_MAXBYTES},
+    {"wait", required_argument, 0, O_WAIT},
+    {"strict", no_argument, 0, O_STRICT},
+    {"summary", no_argument, 0, O_SUMMARY},
+    {"json-summary", no_argument, 0, O_JSON_SUMMARY},
+    {"log", required_argument, 0, O_LOG},
+    {"prune", no_argument, 0, O_PRUNE},
+    {"max-prune", required_argument, 0, O_MAX_PRUNE},
+    {"rebuild", no_argument, 0, O_REBUILD},
+    {"compact", no_argument, 0, O_COMPACT},
+    {"jobs", required_argument, 0, O_JOBS},
+    {"shard-by", required_argument, 0, O_SHARD_BY},
+    {"verbose", no_argument, 0, 'v'},
+    {"help", no_argument, 0, 'h'},
+    {"version", no_argument, 0, O_VERSION},
+    {0, 0, 0, 0}};
+
+/* A numeric option's value: 1, or 0 with why set. */
+static int number_option(run_t *r, int c, const char *arg, char *why,
+                         size_t n)
+{
+    unsigned v;
+    if (!parse_uint(arg, &v)) {
+        const char *name = "?";
+        for (const struct option *op = opts; op->name; op++)
+            if (op->val == c)
+                name = op->name;
+        snprintf(why, n, "invalid number '%s' for --%s", arg, name);
+        return 0;
+    }
+    if (c == O_PMIN) r->o.passage.min_words = v;
+    else if (c == O_PMAX) r->o.passage.max_words = v;
+    else if (c == O_POVER) r->o.passage.overlap_words = v;
+    else if (c == O_BATCH) r->o.batch_articles = v ? v : 1;
+    else if (c == O_MAXBYTES) r->in.max_article_bytes = v;
+    else if (c == O_JOBS) r->jobs = v;
+    else r->wait_s = v;
+    return 1;
+}
+
+/* Parse the options into r.  Returns EXIT_OK after --help or --version,
+ * EXIT_USAGE with the first problem in why (the options are all read, so
+ * that --json-summary is honoured anyway), or -1 to go on. */
+static int parse_options(run_t *r, int argc, char **argv, char *why,
+                         size_t n)
+{
+    int c, bad = 0;
+    while ((c = getopt_long(argc, argv, "d:vh", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': r->db = optarg; break;
+        case 'v': r->verbose = 1; break;
+        case 'h': usage(stdout); return EXIT_OK;
+        case O_VERSION:
+            printf("%s (frs) %s\n", prog, FRS_VERSION_STRING);
+            return EXIT_OK;
+        case O_DELETE: r->deletes[r->ndeletes++] = optarg; break;
+        case O_DELETE_FROM: r->delete_from = optarg; break;
+        case O_STRICT: r->strict = 1; break;
+        case O_SUMMARY: r->summary = 1; break;
+        case O_JSON_SUMMARY: r->json_summary = 1; break;
+        case O_LOG: r->log_path = optarg; break;
+        case O_PRUNE: r->prune = 1; break;
+        case O_REBUILD: r->rebuild = 1; break;
+        case O_COMPACT: r->compact = 1; break;
+        case O_MAX_PRUNE:
+            if (frs_prune_limit_parse(optarg, &r->max_prune) != FRS_OK &&
+                !bad++)
+                snprintf(why, n, "invalid --max-prune '%s': a number of "
+                         "articles, or a percentage such as 10%%", optarg);
+            break;
+        case O_SHARD_BY:
+            r->shard_by_text = optarg;
+            if (frs_shards_parse(optarg, &r->shard_by) != FRS_OK && !bad++)
+                snprintf(why, n, "invalid --shard-by '%s': year, month or "
+                         "hash:N (N from 1 to %d)", optarg,
+                         FRS_SHARDS_MAX_HASH);
+            break;
+        case O_PMIN: case O_PMAX: case O_POVER: case O_BATCH:
+        case O_MAXBYTES: case O_WAIT: case O_JOBS:
+            if (!number_option(r, c, optarg, bad ? NULL : why, bad ? 0 : n))
+                bad++;
+            break;
+        default: /* getopt said what */
+            if (!bad++)
+                snprintf(why, n, "invalid option '%s'", argv[optind - 1]);
+        }
+    }
+    return bad ? EXIT_USAGE : -1;
+}
+
+/* The usage rules between options and inputs: NULL, or the problem. */
+static const char *check_usage(const run_t *r, int ninputs)
+{
+    if (!r->db)
+        return "missing -d DBDIR";
+    if (r->compact && (ninputs || r->ndeletes || r->delete_from ||
+                       r->rebuild || r->prune || r->shard_by_text))
+        return "--compact takes no INPUT and no other action";
+    if (!r->compact && ninputs == 0 && r->ndeletes == 0 && !r->delete_from)
+        return "nothing to do: give INPUT files, --delete or --delete-from";
+    if (r->rebuild && ninputs == 0)
+        return "--rebuild needs the INPUT files to build from";
+    if (r->rebuild && (r->ndeletes || r->delete_from || r->prune))
+        return "--rebuild builds from INPUT alone; --delete and --prune do "
+               "not apply";
+    if (r->jobs > 64)
+        return "--jobs takes 1 to 64";
+    if (r->o.passage.max_words == 0 ||
+        r->o.passage.min_words > r->o.passage.max_words)
+        return "--passage-min must not exceed --passage-max, which must be "
+               "> 0";
+    return NULL;
+}
+
+/* Open the log, check the usage and the layout: -1 to go on, or the exit
+ * code (a usage problem said here). */
+static int prepare(run_t *r, int argc, char *why, size_t n)
+{
+    if (r->log_path && !(r->log = fopen(r->log_path, "a"))) {
+        error_msg(r, "cannot open log %s: %s", r->log_path, strerror(errno));
+        return EXIT_FAIL;
+    }
+    const char *u = check_usage(r, argc - optind);
+    if (u) {
+        snprintf(why, n, "%s", u);
+        return EXIT_USAGE;
+    }
+    char *layout = NULL;
+    int ex = check_layout(r, &layout);
+    if (ex == EXIT_OK && layout) {
+        snprintf(why, n, "%s", layout);
+        ex = EXIT_USAGE;
+    }
+    free(layout);
+    return ex == EXIT_OK ? -1 : ex;
+}
+
+/* The run itself, once everything is checked. */
+static int run(run_t *r, int argc, char **argv)
+{
+    if (r->compact)
+        return do_compact(r);
+    if (r->strict)
+        r->o.batch_articles = (unsigned)-1; /* one transaction for the run */
+    else if (r->o.batch_articles == 0)
+        r->o.batch_articles =
+            r->rebuild ? FRS_INDEXER_BULK_BATCH : FRS_INDEXER_BATCH;
+    r->progress = isatty(STDERR_FILENO) && !r->log_path;
+    r->total_bytes = input_bytes(argc, argv, optind);
+    r->in.article = on_article;
+    r->in.report = on_report;
+    r->in.progress = on_progress;
+    r->in.ctx = r;
+    if (frs_feed_new(&r->in, &r->feed) != FRS_OK) {
+        error_msg(r, "%s", frs_strerror(FRS_ENOMEM));
+        return EXIT_FAIL;
+    }
+    return r->rebuild ? run_rebuild(r, argc, argv, optind)
+                      : run_incremental(r, argc, argv, optind);
+}
+
 int main(int argc, char **argv)
 {
-    enum { O_DELETE = 256, O_DELETE_FROM, O_PMIN, O_PMAX, O_POVER, O_BATCH,
-           O_MAXBYTES, O_WAIT, O_STRICT, O_SUMMARY, O_JSON_SUMMARY, O_LOG,
-           O_PRUNE, O_REBUILD, O_COMPACT, O_JOBS, O_VERSION, O_SHARD_BY };
-    static const struct option opts[] = {
-        {"db", required_argument, 0, 'd'},
-        {"delete", required_argument, 0, O_DELETE},
-        {"delete-from", required_argument, 0, O_DELETE_FROM},
-        {"passage-min", required_argument, 0, O_PMIN},
-        {"passage-max", required_argument, 0, O_PMAX},
-        {"passage-overlap", required_argument, 0, O_POVER},
-        {"batch", required_argument, 0, O_BATCH},
-        {"max-article-bytes", required_argument, 0, O_MAXBYTES},
-        {"wait", required_argument, 0, O_WAIT},
-        {"strict", no_argument, 0, O_STRICT},
-        {"summary", no_argument, 0, O_SUMMARY},
-        {"json-summary", no_argument, 0, O_JSON_SUMMARY},
-        {"log", required_argument, 0, O_LOG},
-        {"prune", no_argument, 0, O_PRUNE},
-        {"rebuild", no_argument, 0, O_REBUILD},
-        {"compact", no_argument, 0, O_COMPACT},
-        {"jobs", required_argument, 0, O_JOBS},
-        {"shard-by", required_argument, 0, O_SHARD_BY},
-        {"verbose", no_argument, 0, 'v'},
-        {"help", no_argument, 0, 'h'},
-        {"version", no_argument, 0, O_VERSION},
-        {0, 0, 0, 0}};
     run_t r;
     memset(&r, 0, sizeof r);
     r.o.passage.min_words = FRS_PASSAGE_MIN_WORDS;
@@ -848,133 +1113,37 @@ int main(int argc, char **argv)
     r.o.passage.overlap_words = FRS_PASSAGE_OVERLAP_WORDS;
     r.o.batch_articles = 0; /* the default of the kind of run */
     r.o.create = 1;
+    r.max_prune.value = FRS_PRUNE_DEFAULT_PERCENT;
+    r.max_prune.percent = 1;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     r.jobs = ncpu > 0 ? (unsigned)(ncpu < 64 ? ncpu : 64) : 1;
     r.in.max_article_bytes = FRS_INGEST_MAX_ARTICLE_BYTES;
     r.deletes = calloc((size_t)argc + 1, sizeof *r.deletes);
     if (!r.deletes)
         return EXIT_FAIL;
-    int c, ex = EXIT_OK;
-    unsigned v;
-    while ((c = getopt_long(argc, argv, "d:vh", opts, NULL)) != -1) {
-        switch (c) {
-        case 'd': r.db = optarg; break;
-        case 'v': r.verbose = 1; break;
-        case 'h': usage(stdout); free(r.deletes); return EXIT_OK;
-        case O_VERSION:
-            printf("%s (frs) %s\n", prog, FRS_VERSION_STRING);
-            free(r.deletes);
-            return EXIT_OK;
-        case O_DELETE: r.deletes[r.ndeletes++] = optarg; break;
-        case O_DELETE_FROM: r.delete_from = optarg; break;
-        case O_STRICT: r.strict = 1; break;
-        case O_SUMMARY: r.summary = 1; break;
-        case O_JSON_SUMMARY: r.json_summary = 1; break;
-        case O_LOG: r.log_path = optarg; break;
-        case O_PRUNE: r.prune = 1; break;
-        case O_REBUILD: r.rebuild = 1; break;
-        case O_COMPACT: r.compact = 1; break;
-        case O_SHARD_BY:
-            r.shard_by_text = optarg;
-            if (frs_shards_parse(optarg, &r.shard_by) != FRS_OK) {
-                fprintf(stderr, "%s: invalid --shard-by '%s': year, month or "
-                        "hash:N (N from 1 to %d)\nTry '%s --help'.\n",
-                        prog, optarg, FRS_SHARDS_MAX_HASH, prog);
-                free(r.deletes);
-                return EXIT_USAGE;
-            }
-            break;
-        case O_PMIN: case O_PMAX: case O_POVER: case O_BATCH:
-        case O_MAXBYTES: case O_WAIT: case O_JOBS:
-            if (!parse_uint(optarg, &v)) {
-                const char *name = "?";
-                for (const struct option *op = opts; op->name; op++)
-                    if (op->val == c)
-                        name = op->name;
-                fprintf(stderr, "%s: invalid number '%s' for --%s\n"
-                                "Try '%s --help'.\n",
-                        prog, optarg, name, prog);
-                free(r.deletes);
-                return EXIT_USAGE;
-            }
-            if (c == O_PMIN) r.o.passage.min_words = v;
-            else if (c == O_PMAX) r.o.passage.max_words = v;
-            else if (c == O_POVER) r.o.passage.overlap_words = v;
-            else if (c == O_BATCH) r.o.batch_articles = v ? v : 1;
-            else if (c == O_MAXBYTES) r.in.max_article_bytes = v;
-            else if (c == O_JOBS) r.jobs = v;
-            else r.wait_s = v;
-            break;
-        default:
-            fprintf(stderr, "Try '%s --help'.\n", prog);
-            free(r.deletes);
-            return EXIT_USAGE;
-        }
-    }
-    int ninputs = argc - optind;
-    const char *why = NULL;
-    if (!r.db)
-        why = "missing -d DBDIR";
-    else if (r.compact && (ninputs || r.ndeletes || r.delete_from ||
-                           r.rebuild || r.prune || r.shard_by_text))
-        why = "--compact takes no INPUT and no other action";
-    else if (!r.compact && ninputs == 0 && r.ndeletes == 0 && !r.delete_from)
-        why = "nothing to do: give INPUT files, --delete or --delete-from";
-    else if (r.rebuild && ninputs == 0)
-        why = "--rebuild needs the INPUT files to build from";
-    else if (r.rebuild && (r.ndeletes || r.delete_from || r.prune))
-        why = "--rebuild builds from INPUT alone; --delete and --prune do "
-              "not apply";
-    else if (r.jobs > 64)
-        why = "--jobs takes 1 to 64";
-    else if (r.o.passage.max_words == 0 ||
-             r.o.passage.min_words > r.o.passage.max_words)
-        why = "--passage-min must not exceed --passage-max, which must be > 0";
-    char *why_buf = NULL;
-    if (!why)
-        ex = check_layout(&r, &why_buf);
-    if (ex != EXIT_OK) {
-        free(r.deletes);
-        return ex;
-    }
-    if (why_buf)
-        why = why_buf;
-    if (why) {
-        fprintf(stderr, "%s: %s\nTry '%s --help'.\n", prog, why, prog);
-        free(why_buf);
-        free(r.deletes);
-        return EXIT_USAGE;
-    }
+    clock_gettime(CLOCK_MONOTONIC, &r.t0);
     /* a full disk or a file size limit must fail a write, not kill us */
     signal(SIGXFSZ, SIG_IGN);
-    if (r.log_path && !(r.log = fopen(r.log_path, "a"))) {
-        fprintf(stderr, "%s: cannot open log %s: %s\n", prog, r.log_path,
-                strerror(errno));
+    char why[4096] = "";
+    int ex = parse_options(&r, argc, argv, why, sizeof why);
+    if (r.prune)
+        r.prune_state = "not run";
+    if (ex == EXIT_OK) {
         free(r.deletes);
-        return EXIT_FAIL;
+        return EXIT_OK;
     }
-    clock_gettime(CLOCK_MONOTONIC, &r.t0);
-    if (r.compact) {
-        ex = do_compact(&r);
-        goto out;
+    if (ex == -1)
+        ex = prepare(&r, argc, why, sizeof why);
+    if (ex == EXIT_USAGE) {
+        fprintf(stderr, "%s: %s\nTry '%s --help'.\n", prog, why, prog);
+        snprintf(r.error, sizeof r.error, "usage: %s", why);
     }
-    if (r.strict)
-        r.o.batch_articles = (unsigned)-1; /* one transaction for the run */
-    else if (r.o.batch_articles == 0)
-        r.o.batch_articles =
-            r.rebuild ? FRS_INDEXER_BULK_BATCH : FRS_INDEXER_BATCH;
-    r.progress = isatty(STDERR_FILENO) && !r.log_path;
-    r.total_bytes = input_bytes(argc, argv, optind);
-    r.in.article = on_article;
-    r.in.report = on_report;
-    r.in.progress = on_progress;
-    r.in.ctx = &r;
-
-    ex = r.rebuild ? run_rebuild(&r, argc, argv, optind)
-                   : run_incremental(&r, argc, argv, optind);
-out:
+    if (ex == -1)
+        ex = run(&r, argc, argv);
+    print_summary(&r, ex);
     if (r.log)
         fclose(r.log);
+    frs_feed_free(r.feed);
     free(r.deletes);
     return ex;
 }

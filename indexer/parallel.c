@@ -53,6 +53,7 @@ struct frs_pbuild {
     frs_strset_t *route; /* article id -> its worker + 1 */
     frs_indexer_opts_t o;
     worker_t *w;
+    char err[512];               /* frs_pbuild_errmsg */
 };
 
 static void item_free(item_t *it)
@@ -367,6 +368,20 @@ frs_status_t frs_pbuild_add(frs_pbuild_t *pb, const frs_article_t *a)
     if (rc != FRS_OK)
         item_free(&it);
     return rc;
+}
+
+const char *frs_pbuild_errmsg(frs_pbuild_t *pb)
+{
+    pb->err[0] = '\0';
+    for (unsigned k = 0; k < pb->jobs && !pb->err[0]; k++) {
+        worker_t *w = &pb->w[k];
+        pthread_mutex_lock(&w->mu);
+        if (w->rc != FRS_OK)
+            snprintf(pb->err, sizeof pb->err, "%s",
+                     w->err[0] ? w->err : frs_strerror(w->rc));
+        pthread_mutex_unlock(&w->mu);
+    }
+    return pb->err;
 }
 
 frs_status_t frs_pbuild_finish(frs_pbuild_t *pb, frs_indexer_counts_t *counts,

@@ -16,6 +16,8 @@
  *
  * Ownership: the builder copies every article it is given.  The parts live
  * in "<dst>.part-K.N" beside dst and are removed by finish and by free.
+ * dst may exist as an empty work directory (dbswap.h: frs_dbswap_claim):
+ * the merge writes the database into it.
  */
 #ifndef FRS_PARALLEL_H
 #define FRS_PARALLEL_H
@@ -29,7 +31,7 @@ typedef struct frs_pbuild frs_pbuild_t;
 #define FRS_PBUILD_PART_ARTICLES 10000
 
 /* Start jobs workers building parts of the new database dst (which must
- * not exist).  *errmsg (malloc'd) explains a failure. */
+ * not exist, or be an empty work directory).  *errmsg (malloc'd) explains a failure. */
 frs_status_t frs_pbuild_new(const char *dst, unsigned jobs,
                             const frs_indexer_opts_t *o, frs_pbuild_t **out,
                             char **errmsg);
@@ -37,6 +39,11 @@ frs_status_t frs_pbuild_new(const char *dst, unsigned jobs,
 /* Queue one article (copied; blocks while the queue is full).  Returns the
  * first failure of any worker, so the caller stops feeding. */
 frs_status_t frs_pbuild_add(frs_pbuild_t *pb, const frs_article_t *a);
+
+/* The failure of the first worker that failed (what frs_pbuild_add
+ * returned stands for), e.g. "cannot store a passage: ... (No space left on
+ * device)"; "" while none has.  Valid until the next call on pb. */
+const char *frs_pbuild_errmsg(frs_pbuild_t *pb);
 
 /* Wait for the workers, commit the parts, merge them into dst and record
  * the metadata.  *counts gets the totals.  On failure *errmsg says why and

@@ -40,10 +40,10 @@ typedef struct {
 
 static int versions_ok(const char *schema, const char *anv)
 {
-    char want_s[16], want_a[16];
-    snprintf(want_s, sizeof want_s, "%d", FRS_SCHEMA_VERSION);
-    snprintf(want_a, sizeof want_a, "%d", FRS_ANALYZER_VERSION);
-    return !strcmp(schema, want_s) && !strcmp(anv, want_a);
+    char *why = NULL;
+    int ok = frs_schema_check("", "", schema, anv, &why) == FRS_OK;
+    free(why);
+    return ok;
 }
 
 static void shard_stats(const frs_stub_entry_t *st, size_t n, shardinfo_t *si)
@@ -194,6 +194,11 @@ int frs_admin_stats(const char *path, int json, FILE *out, FILE *err)
                 compatible ? "" : " (INCOMPATIBLE with this program)");
         fprintf(out, "settings        %s\n", settings);
     }
+    char *why = NULL;
+    if (!compatible && !stub &&
+        frs_schema_check(path, path, schema, anv, &why) != FRS_OK)
+        fprintf(err, "query: %s\n", why ? why : frs_strerror(FRS_EVERSION));
+    free(why);
     free(schema);
     free(anv);
     free(settings);
@@ -208,7 +213,7 @@ int frs_admin_stats(const char *path, int json, FILE *out, FILE *err)
 typedef struct {
     char *id;
     unsigned n, of;
-    char hash[17];
+    char hash[FRS_HASH128_HEX + 1]; /* FRS_SLOT_HASH */
 } prec_t;
 
 typedef struct {
@@ -246,8 +251,8 @@ static int on_doc(void *ctx, unsigned docid, const char *data, size_t len,
     d.id = NULL;
     p->n = d.passage;
     p->of = d.npassages;
-    snprintf(p->hash, sizeof p->hash, "%.*s", (int)(vlen < 16 ? vlen : 16),
-             value);
+    int hl = (int)(vlen < FRS_HASH128_HEX ? vlen : FRS_HASH128_HEX);
+    snprintf(p->hash, sizeof p->hash, "%.*s", hl, value);
     frs_docinfo_clear(&d);
     return 0;
 }

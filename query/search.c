@@ -62,19 +62,7 @@ frs_status_t frs_searcher_open(const char *path, frs_searcher_t **out,
     if (rc != FRS_OK) {
         *errmsg = msgf(path, "cannot read metadata", frs_xr_errmsg(s->xr));
     } else {
-        char want_s[16], want_a[16];
-        snprintf(want_s, sizeof want_s, "%d", FRS_SCHEMA_VERSION);
-        snprintf(want_a, sizeof want_a, "%d", FRS_ANALYZER_VERSION);
-        if (strcmp(schema, want_s) != 0 || strcmp(anv, want_a) != 0) {
-            char d[200];
-            snprintf(d, sizeof d,
-                     "schema '%s', analyzer '%s'; this program reads schema "
-                     "%s, analyzer %s (reindex with this version's indexer)",
-                     schema[0] ? schema : "none", anv[0] ? anv : "none",
-                     want_s, want_a);
-            *errmsg = msgf(path, "incompatible database", d);
-            rc = FRS_EVERSION;
-        }
+        rc = frs_schema_check(path, path, schema, anv, errmsg);
     }
     free(schema);
     free(anv);

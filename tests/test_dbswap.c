@@ -114,6 +114,58 @@ static void test_dbswap_lock_beside_missing_database(void **state)
     assert_int_equal(frs_dbswap_lock(nowhere, &b), FRS_EIO);
 }
 
+static void test_dbswap_claim_refuses_what_is_not_ours(void **state)
+{
+    (void)state;
+    char work[128], *err = NULL;
+    snprintf(work, sizeof work, "%s/y.rebuild", root);
+    put(work, "iamglass", "someone else's database");
+    assert_int_equal(frs_dbswap_claim(work, &err), FRS_EINVAL);
+    assert_non_null(strstr(err, work));
+    assert_non_null(strstr(err, "not made by this indexer"));
+    free(err);
+    assert_true(has(work, "iamglass")); /* untouched */
+    /* a plain file there is not ours either */
+    char file[128];
+    snprintf(file, sizeof file, "%s/z.compact", root);
+    FILE *f = fopen(file, "w");
+    assert_non_null(f);
+    fclose(f);
+    assert_int_equal(frs_dbswap_claim(file, &err), FRS_EINVAL);
+    free(err);
+    assert_true(frs_dbswap_exists(file));
+}
+
+static void test_dbswap_claim_takes_back_a_killed_runs_directory(void **state)
+{
+    (void)state;
+    char work[128], *err = NULL;
+    snprintf(work, sizeof work, "%s/db.rebuild", root);
+    /* new: created with the marker only */
+    assert_int_equal(frs_dbswap_claim(work, &err), FRS_OK);
+    assert_null(err);
+    assert_true(has(work, FRS_DBSWAP_MARKER));
+    /* a killed run's half-built database, marked: removed, made anew */
+    put(work, "postlist.glass", "half written");
+    assert_int_equal(frs_dbswap_claim(work, &err), FRS_OK);
+    assert_false(has(work, "postlist.glass"));
+    assert_true(has(work, FRS_DBSWAP_MARKER));
+    /* an empty directory (killed between mkdir and the marker) is ours */
+    frs_dbswap_unmark(work);
+    assert_false(has(work, FRS_DBSWAP_MARKER));
+    assert_int_equal(frs_dbswap_claim(work, &err), FRS_OK);
+    assert_true(has(work, FRS_DBSWAP_MARKER));
+    /* a database marked before an exchange moved it here is ours too */
+    char live[128];
+    snprintf(live, sizeof live, "%s/live", root);
+    put(live, "iamglass", "the old live database");
+    assert_int_equal(frs_dbswap_mark(live), FRS_OK);
+    assert_int_equal(frs_dbswap_remove(work), FRS_OK);
+    assert_int_equal(rename(live, work), 0);
+    assert_int_equal(frs_dbswap_claim(work, &err), FRS_OK);
+    assert_false(has(work, "iamglass"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -121,6 +173,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_dbswap_exchange_and_remove, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dbswap_exchange_into_missing_place, setup, teardown),
         cmocka_unit_test_setup_teardown(test_dbswap_lock_beside_missing_database, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dbswap_claim_refuses_what_is_not_ours, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dbswap_claim_takes_back_a_killed_runs_directory, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -123,6 +123,28 @@ static void test_indexer_prune_keeps_seen(void **state)
     assert_int_equal(passages(), 2);
 }
 
+static void test_indexer_prune_count_deletes_nothing(void **state)
+{
+    (void)state;
+    frs_indexer_t *ix = open_ix();
+    add(ix, "a", "Texte a.");
+    add(ix, "b", "Texte b.");
+    add(ix, "c", "Texte c.");
+    assert_int_equal(frs_indexer_commit(ix), FRS_OK);
+    frs_indexer_free(ix);
+    ix = open_ix();
+    add(ix, "a", "Texte a.");
+    add(ix, "d", "Texte d, nouveau."); /* counted among the indexed */
+    unsigned long long gone = 9, total = 9;
+    assert_int_equal(frs_indexer_prune_count(ix, &gone, &total), FRS_OK);
+    assert_int_equal(gone, 2); /* b and c */
+    assert_int_equal(total, 4);
+    assert_int_equal(frs_indexer_commit(ix), FRS_OK);
+    assert_int_equal(frs_indexer_counts(ix)->deleted, 0);
+    frs_indexer_free(ix);
+    assert_int_equal(passages(), 4);
+}
+
 static void test_indexer_free_discards_uncommitted(void **state)
 {
     (void)state;
@@ -182,6 +204,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_indexer_incremental_counts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_indexer_prune_keeps_seen, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_indexer_prune_count_deletes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_indexer_free_discards_uncommitted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_indexer_bulk_spelling_at_final_commit, setup, teardown),
     };

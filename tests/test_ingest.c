@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT
  * test_ingest.c: JSON Lines and text readers: good articles, every class of
- * bad input, directories.
+ * bad input, directories; inputs in their real shapes (byte order mark,
+ * gzip, names in capitals, a file cut while written); inputs that cannot
+ * be read (errors) and directory entries skipped.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,11 +14,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "ingest.h"
 
 typedef struct {
-    int articles, warnings, rejects;
+    int articles, warnings, rejects, errors, skips, rejects_without_id;
     char id[256], title[256], body[256], date[16], url[64];
     char reason[512], source[256];
     unsigned long line;
@@ -39,11 +42,16 @@ static void on_report(void *ctx, frs_report_kind_t kind, const char *source,
                       unsigned long line, const char *id, const char *reason)
 {
     rec_t *r = ctx;
-    (void)id;
-    if (kind == FRS_REPORT_REJECT)
+    if (kind == FRS_REPORT_REJECT) {
         r->rejects++;
-    else
+        r->rejects_without_id += id == NULL;
+    } else if (kind == FRS_REPORT_ERROR) {
+        r->errors++;
+    } else if (kind == FRS_REPORT_SKIP) {
+        r->skips++;
+    } else {
         r->warnings++;
+    }
     snprintf(r->reason, sizeof r->reason, "%s", reason);
     snprintf(r->source, sizeof r->source, "%s", source);
     r->line = line;
@@ -95,7 +103,8 @@ static void test_ingest_jsonl_rejects(void **state)
         {"{\"id\":\"a\",\"body\":", "invalid JSON"},
         {"[1,2]", "not a JSON object"},
         {"{\"body\":\"x\"}", "missing \"id\""},
-        {"{\"id\":[1],\"body\":\"x\"}", "\"id\" is not a string"},
+        {"{\"id\":[1],\"body\":\"x\"}", "\"id\" is neither a string nor an integer"},
+        {"{\"id\":1.5,\"body\":\"x\"}", "\"id\" is neither a string nor an integer"},
         {"{\"id\":\"\",\"body\":\"x\"}", "empty \"id\""},
         {"{\"id\":\"a\"}", "missing \"body\""},
         {"{\"id\":\"a\",\"body\":\"  \\n\\n \"}", "empty body"},
@@ -214,14 +223,178 @@ static void test_ingest_directory_and_long_lines(void **state)
     assert_int_equal(r.articles, 3); /* j1, j3, sub/b.txt */
     assert_int_equal(r.rejects, 1);
     assert_string_equal(r.id, "sub/b.txt");
-    /* the missing file */
+    assert_int_equal(r.skips, 1); /* notes.md: reported, not read */
+    assert_int_equal(r.errors, 0);
+    /* the missing file: an error, not a reject */
     snprintf(p, sizeof p, "%s/none.jsonl", dir);
     assert_int_equal(frs_ingest_path(&in, p), FRS_OK);
-    assert_int_equal(r.rejects, 2);
-    assert_non_null(strstr(r.reason, "cannot open"));
+    assert_int_equal(r.rejects, 1);
+    assert_int_equal(r.errors, 1);
+    assert_non_null(strstr(r.reason, "cannot open: No such file"));
     char cmd[600];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     assert_int_equal(system(cmd), 0);
+}
+
+/* A scratch directory, removed by rm_dir. */
+static void scratch(char dir[32])
+{
+    strcpy(dir, "/tmp/frs-ingest-XXXXXX");
+    assert_non_null(mkdtemp(dir));
+}
+
+static void rm_dir(const char *dir)
+{
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+static void write_gz(const char *path, const char *s, size_t n)
+{
+    gzFile g = gzopen(path, "wb");
+    assert_non_null(g);
+    assert_int_equal(gzwrite(g, s, (unsigned)n), (int)n);
+    assert_int_equal(gzclose(g), Z_OK);
+}
+
+static void test_ingest_byte_order_mark_dropped(void **state)
+{
+    (void)state;
+    char dir[32], p[96];
+    scratch(dir);
+    snprintf(p, sizeof p, "%s/bom.jsonl", dir);
+    const char j[] = "\xef\xbb\xbf{\"id\":\"b1\",\"body\":\"Un.\"}\n"
+                     "{\"id\":\"b2\",\"body\":\"Deux.\"}\n";
+    write_file(p, j, sizeof j - 1);
+    rec_t r;
+    frs_ingest_t in = reader(&r);
+    assert_int_equal(frs_ingest_path(&in, p), FRS_OK);
+    assert_int_equal(r.articles, 2);
+    assert_int_equal(r.rejects + r.warnings + r.errors, 0);
+    /* in a text file, the mark is not part of the title */
+    const char t[] = "\xef\xbb\xbfLe titre\n\nLe corps.\n";
+    assert_int_equal(frs_ingest_text(&in, "t.txt", "t.txt", t, sizeof t - 1),
+                     FRS_OK);
+    assert_string_equal(r.title, "Le titre");
+    /* only at the start: elsewhere it is text (U+FEFF), left alone */
+    line(&in, "{\"id\":\"b3\",\"body\":\"x\xef\xbb\xbfy\"}");
+    assert_string_equal(r.body, "x\xef\xbb\xbfy");
+    rm_dir(dir);
+}
+
+static void test_ingest_gzip_and_capital_extensions(void **state)
+{
+    (void)state;
+    char dir[32], p[96];
+    scratch(dir);
+    const char j[] = "{\"id\":\"g1\",\"body\":\"Un.\"}\n"
+                     "{\"id\":\"g2\",\"body\":\"Deux.\"}\n";
+    snprintf(p, sizeof p, "%s/a.jsonl.gz", dir);
+    write_gz(p, j, sizeof j - 1);
+    snprintf(p, sizeof p, "%s/B.JSONL", dir);
+    write_file(p, j, sizeof j - 1);
+    snprintf(p, sizeof p, "%s/c.NDJSON.GZ", dir);
+    write_gz(p, j, sizeof j - 1);
+    snprintf(p, sizeof p, "%s/D.Txt", dir);
+    write_file(p, "T\n\nCorps.\n", 10);
+    rec_t r;
+    frs_ingest_t in = reader(&r);
+    assert_int_equal(frs_ingest_path(&in, dir), FRS_OK);
+    assert_int_equal(r.articles, 7);
+    assert_int_equal(r.rejects + r.errors + r.skips, 0);
+    rm_dir(dir);
+}
+
+static void test_ingest_damaged_gzip_is_a_reject_without_id(void **state)
+{
+    (void)state;
+    char dir[32], p[96];
+    scratch(dir);
+    /* 200 lines, compressed, then cut to half its size */
+    char j[200 * 64];
+    size_t n = 0;
+    for (int i = 0; i < 200; i++)
+        n += (size_t)snprintf(j + n, sizeof j - n,
+                              "{\"id\":\"z%d\",\"body\":\"Texte %d.\"}\n", i,
+                              i * 7919);
+    snprintf(p, sizeof p, "%s/cut.jsonl.gz", dir);
+    write_gz(p, j, n);
+    struct stat st;
+    assert_int_equal(stat(p, &st), 0);
+    assert_int_equal(truncate(p, st.st_size / 2), 0);
+    rec_t r;
+    frs_ingest_t in = reader(&r);
+    assert_int_equal(frs_ingest_path(&in, p), FRS_OK);
+    assert_true(r.articles > 0 && r.articles < 200);
+    assert_int_equal(r.rejects, 1); /* the cut: once, not as bad JSON */
+    assert_int_equal(r.rejects_without_id, 1);
+    assert_int_equal(r.errors, 0);
+    assert_non_null(strstr(r.reason, "truncated gzip data"));
+    assert_string_equal(r.source, p);
+    assert_int_equal(r.line, (unsigned long)r.articles + 1);
+    /* garbage after a gzip header: corrupt */
+    snprintf(p, sizeof p, "%s/bad.jsonl.gz", dir);
+    write_file(p, "\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03garbage!", 18);
+    rec_t r2;
+    frs_ingest_t in2 = reader(&r2);
+    assert_int_equal(frs_ingest_path(&in2, p), FRS_OK);
+    assert_int_equal(r2.articles, 0);
+    assert_int_equal(r2.rejects_without_id, 1);
+    assert_non_null(strstr(r2.reason, "gzip data"));
+    rm_dir(dir);
+}
+
+static void test_ingest_cut_last_line_says_so(void **state)
+{
+    (void)state;
+    char dir[32], p[96];
+    scratch(dir);
+    snprintf(p, sizeof p, "%s/cut.jsonl", dir);
+    const char j[] = "{\"id\":\"c1\",\"body\":\"Un.\"}\n{\"id\":\"c2\",\"bo";
+    write_file(p, j, sizeof j - 1);
+    rec_t r;
+    frs_ingest_t in = reader(&r);
+    assert_int_equal(frs_ingest_path(&in, p), FRS_OK);
+    assert_int_equal(r.articles, 1);
+    assert_int_equal(r.rejects_without_id, 1);
+    assert_int_equal(r.line, 2);
+    assert_non_null(strstr(r.reason, "invalid JSON"));
+    assert_non_null(strstr(r.reason, "cut while being written"));
+    rm_dir(dir);
+}
+
+static void test_ingest_unreadable_inputs_are_errors(void **state)
+{
+    (void)state;
+    char dir[32], p[96];
+    scratch(dir);
+    rec_t r;
+    frs_ingest_t in = reader(&r);
+    /* an empty directory, or one with no file of a known type */
+    assert_int_equal(frs_ingest_path(&in, dir), FRS_OK);
+    assert_int_equal(r.errors, 1);
+    assert_non_null(strstr(r.reason, "no .jsonl"));
+    snprintf(p, sizeof p, "%s/feed.csv", dir);
+    write_file(p, "a,b\n", 4);
+    snprintf(p, sizeof p, "%s/.hidden.jsonl", dir);
+    write_file(p, "{}\n", 3);
+    assert_int_equal(frs_ingest_path(&in, dir), FRS_OK);
+    assert_int_equal(r.errors, 2);
+    assert_int_equal(r.skips, 2);
+    /* a file of an unknown type, named */
+    snprintf(p, sizeof p, "%s/feed.csv", dir);
+    assert_int_equal(frs_ingest_path(&in, p), FRS_OK);
+    assert_int_equal(r.errors, 3);
+    assert_non_null(strstr(r.reason, "unknown file type"));
+    /* a read error (EIO) */
+    snprintf(p, sizeof p, "%s/mem.jsonl", dir);
+    assert_int_equal(symlink("/proc/self/mem", p), 0);
+    assert_int_equal(frs_ingest_path(&in, p), FRS_OK);
+    assert_int_equal(r.errors, 4);
+    assert_non_null(strstr(r.reason, "read error: Input/output error"));
+    assert_int_equal(r.articles + r.rejects, 0);
+    rm_dir(dir);
 }
 
 int main(void)
@@ -236,6 +409,11 @@ int main(void)
         cmocka_unit_test(test_ingest_text_title_and_body),
         cmocka_unit_test(test_ingest_text_binary_and_empty_rejected),
         cmocka_unit_test(test_ingest_directory_and_long_lines),
+        cmocka_unit_test(test_ingest_byte_order_mark_dropped),
+        cmocka_unit_test(test_ingest_gzip_and_capital_extensions),
+        cmocka_unit_test(test_ingest_damaged_gzip_is_a_reject_without_id),
+        cmocka_unit_test(test_ingest_cut_last_line_says_so),
+        cmocka_unit_test(test_ingest_unreadable_inputs_are_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,9 +1,15 @@
 # Shared helpers for the end-to-end scripts (sourced).
-# Sets B, ROOT, IDX, Q, T (a scratch directory removed at exit).
+# Sets B, ROOT, IDX, Q, T (a scratch directory removed at exit).  B is a
+# build directory relative to the tree, or absolute (e.g. another
+# checkout's build, to show that a test fails there).
 B=${1:-build}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-IDX="$ROOT/$B/indexer"
-Q="$ROOT/$B/query"
+case $B in
+/*) BIN=$B ;;
+*) BIN=$ROOT/$B ;;
+esac
+IDX="$BIN/indexer"
+Q="$BIN/query"
 T=$(mktemp -d /tmp/frs-e2e.XXXXXX)
 trap 'jobs -p | xargs -r kill -9 2>/dev/null; rm -rf "$T"' EXIT
 pass=0

@@ -168,26 +168,24 @@ check "with --wait the second rebuild runs after the first ($rc)" [ $rc -eq 0 ]
 "$IDX" -d "$T/arts" corpus/articles.jsonl
 check "and its content is what it built" [ "$(fingerprint "$T/race2")" = "$(fingerprint "$T/arts")" ]
 
-# a repeated id goes to the worker that had it: the later copy wins, once
+# a repeated id: the first copy wins, once, whatever the number of jobs
+# (later copies are dropped before indexing; feed.h says why)
 {
     echo '{"id":"dup","body":"Première version, sur les hérissons."}'
     for i in $(seq 1 200); do echo "{\"id\":\"f$i\",\"body\":\"Remplissage numéro $i.\"}"; done
     echo '{"id":"dup","body":"Seconde version, sur les marmottes."}'
 } >"$T/dup.jsonl"
-"$IDX" -d "$T/dupdb" --rebuild --jobs 3 "$T/dup.jsonl"
+"$IDX" -d "$T/dupdb" --rebuild --jobs 3 "$T/dup.jsonl" 2>"$T/err"
 got=$("$Q" -d "$T/dupdb" --json -n 10 'hérissons marmottes' | ids | tr '\n' ' ')
 check "--jobs 3: a repeated id is indexed once ($got)" [ "$got" = "dup " ]
-check "--jobs 3: the later copy of a repeated id wins" "$Q" -d "$T/dupdb" -n 1 marmottes
-"$Q" -d "$T/dupdb" -n 1 hérissons >/dev/null 2>&1; rc=$?
-check "--jobs 3: the earlier copy is gone ($rc)" [ $rc -eq 1 ]
-# ... also when its earlier copy is in a part its worker has finished
-FRS_PART_ARTICLES=20 "$IDX" -d "$T/dupparts" --rebuild --jobs 2 --summary "$T/dup.jsonl" >"$T/sum"
-got=$("$Q" -d "$T/dupparts" --json -n 10 'hérissons marmottes' | ids | tr '\n' ' ')
-check "small parts: a repeated id is indexed once ($got)" [ "$got" = "dup " ]
-check "small parts: the later copy wins" "$Q" -d "$T/dupparts" -n 1 marmottes
-"$Q" -d "$T/dupparts" -n 1 hérissons >/dev/null 2>&1; rc=$?
-check "small parts: the earlier copy is gone ($rc)" [ $rc -eq 1 ]
-check "small parts: 201 articles, one of them updated ($(cat "$T/sum"))" grep -q "added 201, updated 1," "$T/sum"
+check "--jobs 3: the first copy of a repeated id wins" "$Q" -d "$T/dupdb" -n 1 hérissons
+"$Q" -d "$T/dupdb" -n 1 marmottes >/dev/null 2>&1; rc=$?
+check "--jobs 3: the later copy is not indexed ($rc)" [ $rc -eq 1 ]
+check "--jobs 3: the later copy is reported with both places" grep -q "dup.jsonl:202: article 'dup': duplicate id, first read at .*dup.jsonl:1;" "$T/err"
+FRS_PART_ARTICLES=20 "$IDX" -d "$T/dupparts" --rebuild --jobs 2 --summary "$T/dup.jsonl" >"$T/sum" 2>/dev/null
+check "small parts: the first copy wins" "$Q" -d "$T/dupparts" -n 1 hérissons
+check "small parts: 201 articles, a duplicate ($(cat "$T/sum"))" grep -q "^added 201, updated 0,.*duplicates 1" "$T/sum"
+check "same content with 1 job and incrementally" [ "$("$IDX" -d "$T/dupinc" "$T/dup.jsonl" 2>/dev/null; fingerprint "$T/dupinc")" = "$(fingerprint "$T/dupparts")" ]
 check "articles counted across parts" [ "$("$Q" -d "$T/j3" --stats --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["articles"])')" = "$("$Q" -d "$T/ref2" --stats --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["articles"])')" ]
 
 # --- bad input: one line each, the rest indexed, exit 1 -----------------------
@@ -204,7 +202,6 @@ mkdir -p "$BAD/in"
     echo '{"id":"good-2","body":"Un second article valide sur les loutres."}'
 } >"$BAD/in/feed.jsonl"
 printf 'Titre\n\nbinaire \0\1\2 contenu\n' >"$BAD/in/binary.txt"
-ln -s "$BAD/nowhere.jsonl" "$BAD/in/unreadable.jsonl"
 { printf '{"id":"huge","body":"'; head -c 200000000 /dev/zero | tr '\0' 'a'; printf '"}\n'; } >"$BAD/huge.jsonl"
 /usr/bin/time -f "%M" -o "$T/rss" "$IDX" -d "$BAD/db" "$BAD/in" "$BAD/huge.jsonl" 2>"$T/err"; rc=$?
 check "bad inputs: exit 1 ($rc)" [ $rc -eq 1 ]
@@ -215,9 +212,8 @@ check "invalid UTF-8 is a warning naming the article" grep -q "warning: .*feed.j
 check "NUL byte" grep -q "feed.jsonl:6: NUL byte" "$T/err"
 check "deeply nested JSON" grep -q "feed.jsonl:7: invalid JSON.*depth" "$T/err"
 check "binary file" grep -q "binary.txt: article 'binary.txt': binary file" "$T/err"
-check "unreadable file" grep -q "unreadable.jsonl: cannot" "$T/err"
 check "200 MB article rejected" grep -q "huge.jsonl:1: line of 200000023 bytes exceeds" "$T/err"
-check "one line per problem" [ "$(wc -l <"$T/err")" -eq 9 ]
+check "one line per problem" [ "$(wc -l <"$T/err")" -eq 8 ]
 check "memory stays bounded on a 200 MB line ($(tail -1 "$T/rss") KB)" [ "$(tail -1 "$T/rss")" -lt 300000 ]
 got=$("$Q" -d "$BAD/db" --json --articles -n 10 'castors loutres' | ids | sort | tr '\n' ' ')
 check "good articles indexed, invalid UTF-8 one too ($got)" [ "$got" = "good-1 good-2 latin1 " ]
@@ -256,6 +252,6 @@ check "--compact keeps the content" [ "$(fingerprint "$T/full")" = "$fpfull" ]
 check "--compact shrinks the database ($before KB -> $(du -sk "$T/full" | cut -f1) KB)" [ "$(du -sk "$T/full" | cut -f1)" -lt "$before" ]
 check "--compact left no temporary directory" [ ! -e "$T/full.compact" ]
 "$Q" -d "$T/full" --stats >"$T/stats"
-check "--stats shows articles, passages, terms, size, update, schema" bash -c "grep -q 'articles *$nbig' '$T/stats' && grep -q 'distinct terms' '$T/stats' && grep -q 'size on disk' '$T/stats' && grep -q 'last update *20' '$T/stats' && grep -q 'schema *1' '$T/stats' && grep -q 'settings' '$T/stats'"
+check "--stats shows articles, passages, terms, size, update, schema" bash -c "grep -q 'articles *$nbig' '$T/stats' && grep -q 'distinct terms' '$T/stats' && grep -q 'size on disk' '$T/stats' && grep -q 'last update *20' '$T/stats' && grep -q 'schema *2' '$T/stats' && grep -q 'settings' '$T/stats'"
 
 finish nightly

@@ -14,7 +14,7 @@ njson=$(grep -c . corpus/articles.jsonl)
 ntxt=$(find corpus/txt -name '*.txt' | wc -l)
 check "summary counts every article ($out)" grep -q "^added $((njson + ntxt)), updated 0, unchanged 0" <<<"$out"
 check "indexing is silent on stderr without -v" [ ! -s "$T/err" ]
-check "schema version recorded" [ "$(xapian-metadata get "$DB" frs.schema)" = 1 ]
+check "schema version recorded" [ "$(xapian-metadata get "$DB" frs.schema)" = 2 ]
 
 out=$("$IDX" -d "$DB" --summary corpus/articles.jsonl corpus/txt 2>&1); rc=$?
 check "re-run exits 0" [ $rc -eq 0 ]

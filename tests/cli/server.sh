@@ -57,7 +57,7 @@ check "/health is 200 ($st)" [ "$st" = 200 ]
 check "/health says available" js "d == {'status': 'available'}"
 st=$(get /stats)
 check "/stats is 200 ($st)" [ "$st" = 200 ]
-check "/stats counts articles and passages" js "d['articles'] == 66 and d['passages'] > 66 and d['size_bytes'] > 0 and d['schema'] == '1'"
+check "/stats counts articles and passages" js "d['articles'] == 66 and d['passages'] > 66 and d['size_bytes'] > 0 and d['schema'] == '2'"
 check "/stats has server counters" js "d['server']['requests'] >= 1 and d['server']['threads'] == 2 and d['server']['responses']['2xx'] >= 1"
 check "/stats does not reveal the database path" bash -c "! grep -q '$T' '$T/body'"
 st=$(get /)

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: MIT
+ * summary.h: the report every indexer run ends with, whatever its outcome
+ * (done, rejects, locked, failed, compaction): one line of text for
+ * --summary, one JSON object for --json-summary (monitoring).  The fields
+ * are listed in README.md (Running nightly).
+ *
+ * Ownership: the summary borrows every string it points to.
+ */
+#ifndef FRS_SUMMARY_H
+#define FRS_SUMMARY_H
+
+#include <stdio.h>
+
+#include "feed.h"
+#include "frs.h"
+#include "indexer.h"
+
+typedef struct {
+    const char *database;
+    const char *mode;    /* "index", "rebuild" or "compact" */
+    int exit_code;       /* the indexer's exit status (README) */
+    const char *error;   /* the first error, with its system reason; or NULL */
+    const char *prune;   /* NULL (not asked), "done", "skipped", "refused" */
+    frs_indexer_counts_t counts;
+    frs_feed_stats_t feed;
+    double seconds;
+    unsigned long long index_bytes;
+    unsigned long long bytes_before; /* compact: the size before */
+    unsigned shards, shards_written; /* a sharded index; else 0 */
+    unsigned compacted, already_compact; /* compact of a sharded index */
+    const char *newest_left;             /*   the shard left as it is */
+} frs_summary_t;
+
+/* The "status" word for an exit code: "ok" 0, "rejects" 1, "usage" 2,
+ * "schema" 3, "failed" 4, "locked" 5. */
+const char *frs_summary_status(int exit_code);
+
+/* Write s as one JSON object and a newline.  FRS_OK, FRS_ENOMEM or FRS_EIO
+ * (the stream failed). */
+frs_status_t frs_summary_json(const frs_summary_t *s, FILE *out);
+
+/* Write s as one line of text.  FRS_OK or FRS_EIO. */
+frs_status_t frs_summary_text(const frs_summary_t *s, FILE *out);
+
+#endif

@@ -27,10 +27,8 @@ CC ?= cc
 CXX ?= c++
 OPT ?= -O2 -g
 PKGS = xapian-core libutf8proc jansson libxxhash zlib
-# libmicrohttpd is loaded by `query --serve` only (query/mhd.h): compiled
-# against, not linked; its file name is read from the installed library.
-MHD_SONAME ?= $(shell objdump -p $$(pkg-config --variable=libdir libmicrohttpd)/libmicrohttpd.so 2>/dev/null | awk '/SONAME/ {print $$2}')
-CPPFLAGS += $(if $(MHD_SONAME),-DFRS_MHD_SONAME='"$(MHD_SONAME)"')
+# libmicrohttpd: linked into query (and the tests that hold the server) only
+MHD_LIBS = $(shell pkg-config --libs libmicrohttpd)
 CPPFLAGS += -Icommon
 CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) -Wall -Wextra -Werror \
 	-Wstrict-prototypes -Wmissing-prototypes -Wshadow $(SANFLAGS) \
@@ -38,7 +36,7 @@ CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) -Wall -Wex
 CXXFLAGS += -std=c++17 $(OPT) -Wall -Wextra -Werror $(SANFLAGS) \
 	$(shell pkg-config --cflags xapian-core)
 STEMMER_LIBS ?= $(shell pkg-config --libs libstemmer 2>/dev/null || echo -lstemmer)
-LIBS = $(shell pkg-config --libs $(PKGS)) $(STEMMER_LIBS) -lm -pthread -ldl
+LIBS = $(shell pkg-config --libs $(PKGS)) $(STEMMER_LIBS) -lm -pthread
 LDFLAGS += $(SANFLAGS)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka)
 
@@ -50,15 +48,16 @@ COMMON_CXX = common/xdb.cc
 INDEXER_C = indexer/ingest.c indexer/docbuild.c indexer/indexer.c \
 	indexer/parallel.c indexer/feed.c indexer/prune.c indexer/summary.c
 QUERY_C = query/qparse.c query/highlight.c query/passages.c query/explain.c \
-	query/search.c query/output.c query/admin.c \
-	query/suggest.c query/server.c query/mhd.c
+	query/search.c query/output.c query/admin.c query/suggest.c \
+	query/server.c query/watchdog.c query/workq.c query/health.c
 
 COMMON_O = $(COMMON_C:%.c=$(B)/obj/%.o) $(COMMON_CXX:%.cc=$(B)/obj/%.o)
 INDEXER_O = $(INDEXER_C:%.c=$(B)/obj/%.o)
 QUERY_O = $(QUERY_C:%.c=$(B)/obj/%.o) $(B)/obj/gen/www.o
 
 COMMON_TESTS = utf8 analyzer qtree bm25 passage docdata xdb hash buf strset dbswap schema
-APP_TESTS = ingest indexer feed prune summary qparse highlight search suggest server shards mhd
+APP_TESTS = ingest indexer feed prune summary qparse highlight search suggest server shards \
+	watchdog workq health
 UNIT_BINS = $(COMMON_TESTS:%=$(B)/tests/test_%) $(APP_TESTS:%=$(B)/tests/test_%)
 
 all: $(B)/indexer $(B)/query
@@ -67,7 +66,7 @@ $(B)/indexer: $(B)/obj/indexer/main.o $(INDEXER_O) $(COMMON_O)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(B)/query: $(B)/obj/query/main.o $(QUERY_O) $(COMMON_O)
-	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS) $(MHD_LIBS)
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -83,7 +82,7 @@ $(COMMON_TESTS:%=$(B)/tests/test_%): $(B)/tests/test_%: $(B)/obj/tests/test_%.o 
 
 $(APP_TESTS:%=$(B)/tests/test_%): $(B)/tests/test_%: $(B)/obj/tests/test_%.o $(INDEXER_O) $(QUERY_O) $(COMMON_O)
 	@mkdir -p $(dir $@)
-	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS) $(CMOCKA_LIBS)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS) $(MHD_LIBS) $(CMOCKA_LIBS)
 
 $(B)/obj/tests/%.o: CPPFLAGS += -Iindexer -Iquery
 
@@ -134,6 +133,8 @@ check: all $(UNIT_BINS) $(REPLAY_BINS)
 	@tests/cli/hardening.sh $(B)
 	@tests/cli/shards.sh $(B)
 	@tests/cli/server.sh $(B)
+	@tests/cli/limits.sh $(B)
+	@tests/cli/server-faults.sh $(B)
 	@tests/web/run.sh $(B)
 
 install: all

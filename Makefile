@@ -46,6 +46,9 @@ COMMON_CXX = common/xdb.cc
 INDEXER_C = indexer/ingest.c indexer/indexer.c indexer/parallel.c
 QUERY_C = query/qparse.c query/highlight.c query/search.c query/output.c query/admin.c \
 	query/suggest.c query/server.c query/mhd.c
+# readiness for systemd's Type=notify (sd_notify, libsystemd)
+QUERY_C += query/notify.c
+PKGS += libsystemd
 
 COMMON_O = $(COMMON_C:%.c=$(B)/obj/%.o) $(COMMON_CXX:%.cc=$(B)/obj/%.o)
 INDEXER_O = $(INDEXER_C:%.c=$(B)/obj/%.o)
@@ -53,6 +56,7 @@ QUERY_O = $(QUERY_C:%.c=$(B)/obj/%.o) $(B)/obj/gen/www.o
 
 COMMON_TESTS = utf8 analyzer qtree bm25 passage docdata xdb hash buf strset dbswap
 APP_TESTS = ingest indexer qparse highlight search suggest server shards mhd
+APP_TESTS += notify
 UNIT_BINS = $(COMMON_TESTS:%=$(B)/tests/test_%) $(APP_TESTS:%=$(B)/tests/test_%)
 
 all: $(B)/indexer $(B)/query

@@ -30,6 +30,7 @@
 #include "suggest.h"
 #include "utf8.h"
 #include "www.h"
+#include "notify.h"
 
 /* libmicrohttpd, loaded by frs_server_run() before any request (mhd.h) */
 static const frs_mhd_t *mhd;
@@ -1027,6 +1028,7 @@ int frs_server_run(const frs_server_opts_t *o, FILE *err)
                 sa.ss_family == AF_INET6 ? "]" : "",
                 di ? (unsigned)di->port : 0u, threads);
         fflush(err);
+        (void)frs_notify_ready(); /* systemd Type=notify; no-op otherwise */
         int sig = 0;
         while (sigwait(&sigs, &sig) != 0 || (sig != SIGINT && sig != SIGTERM))
             ;

@@ -104,7 +104,7 @@ DEPS = build-essential pkg-config libxapian-dev libstemmer-dev libcmocka-dev \
 	clang libclang-rt-14-dev valgrind cppcheck clang-tidy
 # libsystemd-dev: query's readiness notification; then the Debian package
 # and its checks (tests/cli/package.sh)
-DEPS += libsystemd-dev debhelper lintian systemd nginx logrotate
+DEPS += libsystemd-dev debhelper lintian systemd man-db nginx logrotate
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Install the Debian packages needed to build and test (Debian 12).

@@ -29,6 +29,7 @@
 #include "dbswap.h"
 #include "health.h"
 #include "highlight.h"
+#include "notify.h"
 #include "output.h"
 #include "schema.h"
 #include "suggest.h"
@@ -1344,6 +1345,7 @@ int frs_server_run(const frs_server_opts_t *o, FILE *err)
     if (ex == 0) {
         atomic_store(&srv->quiet, 1);
         say_serving(srv, d, &sa);
+        (void)frs_notify_ready(); /* systemd Type=notify; no-op otherwise */
         int sig = wait_for_stop(srv, &sigs);
         /* stop accepting, let the requests in flight finish, then stop */
         MHD_socket ls = MHD_quiesce_daemon(d);

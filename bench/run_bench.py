@@ -39,6 +39,7 @@ import sys
 import tempfile
 import time
 import unicodedata
+import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -162,25 +163,63 @@ def corpus_stats(path):
             "file_bytes": os.path.getsize(path)}
 
 
+def _varint(b, i):
+    v = shift = 0
+    while True:
+        c = b[i]
+        i += 1
+        v |= (c & 0x7f) << shift
+        shift += 7
+        if not c & 0x80:
+            return v, i
+
+
+def frs_header(data):
+    """Decode frs's document data (schema 2, common/docdata.h): a binary
+    header of varints.  Returns (id, title, date, [(start, end), ...])."""
+    v, i = _varint(data, 0)
+    if v != 1:
+        raise ValueError("not an frs schema 2 header")
+    fields = []
+    for _ in range(4):  # id, title, url, date: length + 1, 0 = absent
+        n, i = _varint(data, i)
+        fields.append(data[i:i + n - 1].decode("utf-8") if n else None)
+        i += max(n - 1, 0)
+    _, i = _varint(data, i)  # body length
+    npass, i = _varint(data, i)
+    spans = []
+    for _ in range(npass):
+        start, i = _varint(data, i)
+        length, i = _varint(data, i)
+        _, i = _varint(data, i)  # position delta
+        spans.append((start, start + length))
+    return fields[0], fields[1], fields[3], spans
+
+
+def frs_body(value):
+    """The body from frs's value slot 2: its length, then raw deflate."""
+    n, i = _varint(value, 0)
+    body = zlib.decompressobj(-15).decompress(value[i:])
+    return body[:n]
+
+
 def dump_passages(frs_db, out):
-    """The passages frs made (schema 2: one document per article, its data
-    holding the body and the passages' byte ranges), as JSON Lines, in
-    docid order: the baselines index exactly these."""
+    """The passages frs made (schema 2: one document per article, passages
+    as byte ranges of its body), as JSON Lines, in docid order: the
+    baselines index exactly these."""
     import xapian
     db = xapian.Database(frs_db)
     n = 0
     with open(out + ".tmp", "w", encoding="utf-8") as f:
         for it in db.postlist(""):
-            head, _, body = db.get_document(it.docid).get_data().partition(
-                b"\0")
-            d = json.loads(head)
-            p = d.get("p", [])
-            for k in range(0, len(p), 3):
+            doc = db.get_document(it.docid)
+            aid, title, date, spans = frs_header(doc.get_data())
+            body = frs_body(doc.get_value(2))
+            for k, (a, b) in enumerate(spans):
                 f.write(json.dumps({
-                    "pid": "%s#%d" % (d["id"], k // 3),
-                    "title": d.get("title", ""),
-                    "text": body[p[k]:p[k + 1]].decode("utf-8"),
-                    "date": d.get("date", "")}, ensure_ascii=False) + "\n")
+                    "pid": "%s#%d" % (aid, k), "title": title or "",
+                    "text": body[a:b].decode("utf-8"), "date": date or ""},
+                    ensure_ascii=False) + "\n")
                 n += 1
     os.replace(out + ".tmp", out)
     return n

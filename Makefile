@@ -45,7 +45,7 @@ CMOCKA_LIBS = $(shell pkg-config --libs cmocka)
 COMMON_C = common/status.c common/utf8.c common/analyzer.c common/stopwords.c \
 	common/qtree.c common/bm25.c common/passage.c common/docdata.c \
 	common/buf.c common/hash.c common/dbswap.c common/strset.c common/shards.c \
-	common/schema.c
+	common/schema.c common/date.c
 COMMON_CXX = common/xdb.cc
 INDEXER_C = indexer/ingest.c indexer/docbuild.c indexer/indexer.c \
 	indexer/parallel.c indexer/feed.c indexer/prune.c indexer/summary.c
@@ -57,7 +57,7 @@ COMMON_O = $(COMMON_C:%.c=$(B)/obj/%.o) $(COMMON_CXX:%.cc=$(B)/obj/%.o)
 INDEXER_O = $(INDEXER_C:%.c=$(B)/obj/%.o)
 QUERY_O = $(QUERY_C:%.c=$(B)/obj/%.o) $(B)/obj/gen/www.o
 
-COMMON_TESTS = utf8 analyzer qtree bm25 passage docdata xdb hash buf strset dbswap schema
+COMMON_TESTS = utf8 analyzer qtree bm25 passage docdata xdb hash buf strset dbswap schema date
 APP_TESTS = ingest indexer feed prune summary qparse highlight search suggest server shards mhd
 UNIT_BINS = $(COMMON_TESTS:%=$(B)/tests/test_%) $(APP_TESTS:%=$(B)/tests/test_%)
 
@@ -129,6 +129,7 @@ check: all $(UNIT_BINS) $(REPLAY_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 	@$(MAKE) --no-print-directory replay
 	@tests/cli/run.sh $(B)
+	@tests/cli/shell.sh $(B)
 	@tests/cli/nightly.sh $(B)
 	@tests/cli/feeds.sh $(B)
 	@tests/cli/hardening.sh $(B)

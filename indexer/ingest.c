@@ -18,6 +18,7 @@
 #include <zlib.h>
 
 #include "buf.h"
+#include "date.h"
 #include "schema.h"
 #include "utf8.h"
 
@@ -51,22 +52,12 @@ static size_t max_bytes(const frs_ingest_t *in)
                                  : FRS_INGEST_MAX_ARTICLE_BYTES;
 }
 
-/* Accept "YYYY-MM-DD", optionally followed by 'T' or ' ' and a time. */
+/* Accept a calendar date "YYYY-MM-DD" (date.h), optionally followed by 'T'
+ * or ' ' and a time (which is not checked and not kept). */
 static int valid_date(const char *s)
 {
-    for (int i = 0; i < 10; i++) {
-        if (i == 4 || i == 7) {
-            if (s[i] != '-')
-                return 0;
-        } else if (s[i] < '0' || s[i] > '9') {
-            return 0;
-        }
-    }
-    if (s[10] != '\0' && s[10] != 'T' && s[10] != ' ')
-        return 0;
-    int m = (s[5] - '0') * 10 + (s[6] - '0');
-    int d = (s[8] - '0') * 10 + (s[9] - '0');
-    return m >= 1 && m <= 12 && d >= 1 && d <= 31;
+    return strnlen(s, 10) == 10 && frs_date_valid_n(s, 10) &&
+           (s[10] == '\0' || s[10] == 'T' || s[10] == ' ');
 }
 
 static int blank(const char *s, size_t n)
@@ -198,7 +189,8 @@ static frs_status_t jsonl_line(const frs_ingest_t *in, const char *source,
     a.date = opt_string(in, o, "date", source, lineno, id);
     if (a.date && !valid_date(a.date)) {
         report(in, FRS_REPORT_WARNING, source, lineno, id,
-               "\"date\" \"%.40s\" is not YYYY-MM-DD; ignored", a.date);
+               "\"date\" \"%.40s\" is not a calendar date "
+               "YYYY-MM-DD; ignored", a.date);
         a.date = NULL;
     }
     rc = in->article(in->ctx, &a);

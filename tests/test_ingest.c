@@ -159,6 +159,29 @@ static void test_ingest_jsonl_bad_optional_fields_warn(void **state)
     assert_string_equal(r.title, "(null)");
 }
 
+static void test_ingest_jsonl_date_must_exist(void **state)
+{
+    (void)state;
+    rec_t r;
+    frs_ingest_t in = reader(&r);
+    const char *bad[] = {"2023-02-30", "2023-13-01", "2023-04-31",
+                         "2100-02-29", "2023-02-30T10:00:00Z"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char l[200];
+        snprintf(l, sizeof l, "{\"id\":\"a\",\"body\":\"x\",\"date\":\"%s\"}",
+                 bad[i]);
+        line(&in, l);
+        assert_int_equal(r.articles, (int)i + 1);
+        assert_int_equal(r.warnings, (int)i + 1);
+        assert_string_equal(r.date, "(null)");
+        assert_non_null(strstr(r.reason, bad[i]));
+        assert_non_null(strstr(r.reason, "calendar date"));
+    }
+    line(&in, "{\"id\":\"b\",\"body\":\"x\",\"date\":\"2024-02-29T23:59\"}");
+    assert_memory_equal(r.date, "2024-02-29T", 11);
+    assert_int_equal(r.warnings, 5);
+}
+
 static void test_ingest_text_title_and_body(void **state)
 {
     (void)state;
@@ -406,6 +429,7 @@ int main(void)
         cmocka_unit_test(test_ingest_jsonl_nul_byte_rejected),
         cmocka_unit_test(test_ingest_jsonl_invalid_utf8_replaced_with_warning),
         cmocka_unit_test(test_ingest_jsonl_bad_optional_fields_warn),
+        cmocka_unit_test(test_ingest_jsonl_date_must_exist),
         cmocka_unit_test(test_ingest_text_title_and_body),
         cmocka_unit_test(test_ingest_text_binary_and_empty_rejected),
         cmocka_unit_test(test_ingest_directory_and_long_lines),

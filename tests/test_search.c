@@ -199,6 +199,23 @@ static void test_search_date_filter(void **state)
     assert_int_equal(frs_searcher_run(s, "vélo", 5, &p, &r, &err), FRS_EINVAL);
     assert_non_null(err);
     free(err);
+    /* calendar dates only (date.h), on either bound, named in the message */
+    const char *bad[] = {"2023-13-01", "2023-02-30", "2023-04-31"};
+    for (size_t i = 0; i < 3; i++) {
+        p.from = i == 2 ? "2023-01-01" : bad[i];
+        p.to = i == 2 ? bad[i] : NULL;
+        err = NULL;
+        assert_int_equal(frs_searcher_run(s, "vélo", 5, &p, &r, &err),
+                         FRS_EINVAL);
+        assert_non_null(err);
+        assert_non_null(strstr(err, bad[i]));
+        assert_non_null(strstr(err, "calendar date"));
+        free(err);
+    }
+    p.from = "2024-02-29"; /* a leap day is a day */
+    p.to = NULL;
+    r = run(s, "vélo", &p);
+    frs_results_free(r);
     frs_searcher_free(s);
 }
 

@@ -47,8 +47,9 @@ COMMON_C = common/status.c common/utf8.c common/analyzer.c common/stopwords.c \
 	common/buf.c common/hash.c common/dbswap.c common/strset.c common/shards.c \
 	common/schema.c common/date.c
 COMMON_CXX = common/xdb.cc
-INDEXER_C = indexer/ingest.c indexer/docbuild.c indexer/indexer.c \
-	indexer/parallel.c indexer/feed.c indexer/prune.c indexer/summary.c
+INDEXER_C = indexer/ingest.c indexer/plaintext.c indexer/docbuild.c \
+	indexer/indexer.c indexer/parallel.c indexer/feed.c indexer/prune.c \
+	indexer/summary.c
 QUERY_C = query/qparse.c query/highlight.c query/passages.c query/explain.c \
 	query/search.c query/output.c query/admin.c \
 	query/suggest.c query/server.c query/mhd.c
@@ -58,7 +59,7 @@ INDEXER_O = $(INDEXER_C:%.c=$(B)/obj/%.o)
 QUERY_O = $(QUERY_C:%.c=$(B)/obj/%.o) $(B)/obj/gen/www.o
 
 COMMON_TESTS = utf8 analyzer qtree bm25 passage docdata xdb hash buf strset dbswap schema date
-APP_TESTS = ingest indexer feed prune summary qparse highlight search suggest server shards mhd
+APP_TESTS = ingest plaintext indexer feed prune summary qparse highlight search suggest server shards mhd
 UNIT_BINS = $(COMMON_TESTS:%=$(B)/tests/test_%) $(APP_TESTS:%=$(B)/tests/test_%)
 
 all: $(B)/indexer $(B)/query

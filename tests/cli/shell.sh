@@ -92,4 +92,95 @@ d=json.load(sys.stdin)
 marks=[m for h in d["hits"] for m in re.findall("<mark>(.*?)</mark>", h["snippet"])]
 assert marks and all(m == "est-à-dire" for m in marks), marks' < <(qj --snippet 0 'c’est-à-dire')
 
+# --- plain text in its real shapes -------------------------------------------------
+mkdir -p "$T/txt"
+# an editor's export: one paragraph per line, headings on lines of their
+# own, Windows line endings and a byte order mark
+python3 - "$T/txt/export.txt" <<'PY'
+import sys
+lines = [
+    "Budget municipal : la piscine et les écoles d’abord",
+    "Le conseil municipal de Villeneuve a voté mardi soir, après trois heures de débat et une suspension de séance, le budget de la ville pour l’année prochaine. Il prévoit une hausse de quatre pour cent de la taxe foncière, la première depuis dix ans, que la majorité juge indispensable et que l’opposition qualifie de brutale.",
+    "Six écoles rénovées",
+    "La plus grosse part des investissements ira aux écoles. Six groupes scolaires seront rénovés en trois ans, dont deux fermeront pendant une année entière ; leurs élèves seront accueillis dans des bâtiments modulaires installés sur le stade municipal. Les parents d’élèves, reçus en mairie la semaine dernière, réclament un calendrier précis des travaux.",
+    "Une piscine attendue depuis dix ans",
+    "La nouvelle piscine du quartier nord, promise depuis deux mandats, sera enfin construite. Son bassin olympique accueillera les clubs de natation, qui s’entraînent aujourd’hui dans la commune voisine, et les scolaires. Le chantier doit commencer au printemps et durer dix-huit mois, pour une ouverture espérée à la rentrée suivante.",
+]
+open(sys.argv[1], "wb").write(b"\xef\xbb\xbf" + "\r\n".join(lines).encode() + b"\r\n")
+PY
+"$IDX" -d "$T/text" "$T/txt/export.txt" 2>"$T/err"; rc=$?
+check "an exported text file is indexed (exit $rc: $(cat "$T/err"))" [ $rc -eq 0 ]
+"$Q" -d "$T/text" --json --passages -n 20 --snippet 0 'piscine OR écoles OR budget' >"$T/p.json"
+check "one paragraph per line: each heading starts a passage, with its paragraph" python3 -c '
+import json,sys
+d=json.load(open(sys.argv[1]))
+snips=[h["snippet"].replace("<mark>","").replace("</mark>","") for h in d["hits"]]
+for head, first in (("Six écoles rénovées", "La plus grosse part"),
+                    ("Une piscine attendue depuis dix ans", "La nouvelle piscine")):
+    holding=[s for s in snips if head in s]
+    assert holding and all(s.startswith(head + " " + first) for s in holding), (head, snips)
+assert all(s[0].isupper() for s in snips), snips' "$T/p.json"
+check "the title has no carriage return" python3 -c '
+import json,sys
+d=json.load(open(sys.argv[1]))
+assert d["hits"] and all(h["title"] == "Budget municipal : la piscine et les écoles d’abord" for h in d["hits"]), d' "$T/p.json"
+# hard-wrapped text keeps its paragraphs whole
+python3 - "$T/txt/wrapped.txt" <<'PY'
+import sys, textwrap
+para = ("Le conseil municipal de Villeneuve a voté mardi soir le budget de la ville "
+        "pour l’année prochaine, après trois heures de débat, dans une salle comble "
+        "où les habitants du quartier nord étaient venus défendre leur piscine.")
+text = "Un budget voté\n\n" + "\n".join(textwrap.wrap(para, 70)) + "\n\n" + \
+       "\n".join(textwrap.wrap("Les travaux de la piscine commenceront au printemps, selon la mairie, "
+                               "qui promet une ouverture à la rentrée de l’année suivante.", 70)) + "\n"
+open(sys.argv[1], "w").write(text)
+PY
+"$IDX" -d "$T/wrap" --passage-min 1 --passage-max 200 "$T/txt/wrapped.txt"
+check "a hard-wrapped paragraph stays one passage" [ "$("$Q" -d "$T/wrap" --json --passages -n 20 'conseil OR piscine' | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["hits"]))')" -eq 2 ]
+# Latin-1 is refused with the command that converts it
+printf 'Le caf\xe9 du march\xe9\n\nIl ouvre \xe0 six heures, m\xeame le dimanche, pr\xe8s de l\x27\xe9glise.\n' >"$T/txt/latin1.txt"
+"$IDX" -d "$T/l1" "$T/txt/latin1.txt" "$T/txt/wrapped.txt" 2>"$T/err"; rc=$?
+check "a Latin-1 text is rejected, the rest indexed (exit $rc)" [ $rc -eq 1 ]
+check "the message names the file and the iconv command ($(cat "$T/err"))" grep -qF "latin1.txt: article 'latin1.txt': not UTF-8: it reads as Latin-1 (6 bytes such as 0xE9 are not UTF-8); convert it: iconv -f latin1 -t utf-8 '$T/txt/latin1.txt' > '$T/txt/latin1.txt.utf8'" "$T/err"
+cmd=$(sed -n 's/.*convert it: //p' "$T/err")
+check "the command given converts it ($cmd)" bash -c "$cmd"
+"$IDX" -d "$T/l1" "$T/txt/latin1.txt" 2>"$T/err"; rc=$?
+check "converted, it is indexed (exit $rc)" [ $rc -eq 0 ]
+check "converted, it is found: marché" [ "$("$Q" -d "$T/l1" --json marché | first_id)" = latin1.txt ]
+# UTF-8 with one bad byte is still a warning
+printf 'Le caf\xc3\xa9 du march\xc3\xa9\n\nIl ouvre \xc3\xa0 six heures, pr\xe8s de l\xe2\x80\x99\xc3\xa9glise, m\xc3\xaame le dimanche.\n' >"$T/txt/damaged.txt"
+"$IDX" -d "$T/dmg" "$T/txt/damaged.txt" 2>"$T/err"; rc=$?
+check "UTF-8 with a bad byte is indexed (exit $rc)" [ $rc -eq 0 ]
+check "with a warning naming the file ($(cat "$T/err"))" grep -q "damaged.txt.*invalid UTF-8: 1 byte sequence replaced" "$T/err"
+
+# --- man pages a sysadmin can trust, README tables that render ----------------------
+for page in frs-query frs-indexer; do
+    check "$page.1: mandoc -Tlint is clean ($(mandoc -Tlint docs/$page.1 2>&1 | head -3))" bash -c "[ -z \"\$(mandoc -Tlint docs/$page.1 2>&1)\" ]"
+    MANWIDTH=200 man -l docs/$page.1 2>/dev/null | col -b >"$T/$page.txt"
+    for sec in SYNOPSIS DESCRIPTION OPTIONS "EXIT STATUS" ENVIRONMENT FILES EXAMPLES "SEE ALSO"; do
+        check "$page.1 has $sec" grep -q "^$sec\$" "$T/$page.txt"
+    done
+done
+check "frs-query.1 documents NO_COLOR" grep -q "^ *NO_COLOR" "$T/frs-query.txt"
+for prog in query:frs-query indexer:frs-indexer; do
+    bin=${prog%%:*} page=${prog#*:}
+    opts=$("$BIN/$bin" --help | grep -o -- '--[a-z][a-z0-9-]*' | sort -u)
+    missing=$(for o in $opts; do grep -q -- "$o" "$T/$page.txt" || echo "$o"; done | tr '\n' ' ')
+    check "every option of $bin --help is in $page.1 (missing: $missing)" [ -z "$missing" ]
+    # options named that neither program has (the query page names the
+    # indexer's --rebuild; --articles is accepted, the default)
+    stale=$(grep -o -- '--[a-z][a-z0-9-]*' "$T/$page.txt" | sort -u | while read -r o; do
+        { "$IDX" --help; "$Q" --help; } | grep -q -- "$o" || echo "$o"; done | grep -v -- '^--articles$' | tr '\n' ' ')
+    check "$page.1 names no option that does not exist (stale: $stale)" [ -z "$stale" ]
+done
+for e in $(seq 0 5); do
+    check "frs-indexer.1 explains exit status $e" grep -q "^ *$e  *[A-Z]" "$T/frs-indexer.txt"
+done
+check "the README's tables have no blank line inside" python3 -c '
+import sys
+lines = open("README.md").read().split("\n")
+bad = [i + 1 for i in range(1, len(lines) - 1)
+       if not lines[i].strip() and lines[i - 1].startswith("|") and lines[i + 1].startswith("|")]
+assert not bad, bad'
+
 finish shell

@@ -27,10 +27,8 @@ CC ?= cc
 CXX ?= c++
 OPT ?= -O2 -g
 PKGS = xapian-core libutf8proc jansson libxxhash zlib
-# libmicrohttpd is loaded by `query --serve` only (query/mhd.h): compiled
-# against, not linked; its file name is read from the installed library.
-MHD_SONAME ?= $(shell objdump -p $$(pkg-config --variable=libdir libmicrohttpd)/libmicrohttpd.so 2>/dev/null | awk '/SONAME/ {print $$2}')
-CPPFLAGS += $(if $(MHD_SONAME),-DFRS_MHD_SONAME='"$(MHD_SONAME)"')
+# libmicrohttpd: linked into query (and the tests that hold the server) only
+MHD_LIBS = $(shell pkg-config --libs libmicrohttpd)
 CPPFLAGS += -Icommon
 CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) -Wall -Wextra -Werror \
 	-Wstrict-prototypes -Wmissing-prototypes -Wshadow $(SANFLAGS) \
@@ -38,7 +36,7 @@ CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) -Wall -Wex
 CXXFLAGS += -std=c++17 $(OPT) -Wall -Wextra -Werror $(SANFLAGS) \
 	$(shell pkg-config --cflags xapian-core)
 STEMMER_LIBS ?= $(shell pkg-config --libs libstemmer 2>/dev/null || echo -lstemmer)
-LIBS = $(shell pkg-config --libs $(PKGS)) $(STEMMER_LIBS) -lm -pthread -ldl
+LIBS = $(shell pkg-config --libs $(PKGS)) $(STEMMER_LIBS) -lm -pthread
 LDFLAGS += $(SANFLAGS)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka)
 
@@ -51,15 +49,20 @@ INDEXER_C = indexer/ingest.c indexer/plaintext.c indexer/docbuild.c \
 	indexer/indexer.c indexer/parallel.c indexer/feed.c indexer/prune.c \
 	indexer/summary.c
 QUERY_C = query/qparse.c query/highlight.c query/passages.c query/explain.c \
-	query/search.c query/output.c query/admin.c \
-	query/suggest.c query/server.c query/mhd.c
+	query/search.c query/output.c query/admin.c query/suggest.c \
+	query/server.c query/watchdog.c query/workq.c query/health.c
+# readiness for systemd's Type=notify (sd_notify, libsystemd)
+QUERY_C += query/notify.c
+PKGS += libsystemd
 
 COMMON_O = $(COMMON_C:%.c=$(B)/obj/%.o) $(COMMON_CXX:%.cc=$(B)/obj/%.o)
 INDEXER_O = $(INDEXER_C:%.c=$(B)/obj/%.o)
 QUERY_O = $(QUERY_C:%.c=$(B)/obj/%.o) $(B)/obj/gen/www.o
 
 COMMON_TESTS = utf8 analyzer qtree bm25 passage docdata xdb hash buf strset dbswap schema date
-APP_TESTS = ingest plaintext indexer feed prune summary qparse highlight search suggest server shards mhd
+APP_TESTS = ingest plaintext indexer feed prune summary qparse highlight search suggest server \
+	shards watchdog workq health
+APP_TESTS += notify
 UNIT_BINS = $(COMMON_TESTS:%=$(B)/tests/test_%) $(APP_TESTS:%=$(B)/tests/test_%)
 
 all: $(B)/indexer $(B)/query
@@ -68,7 +71,7 @@ $(B)/indexer: $(B)/obj/indexer/main.o $(INDEXER_O) $(COMMON_O)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(B)/query: $(B)/obj/query/main.o $(QUERY_O) $(COMMON_O)
-	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS) $(MHD_LIBS)
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -84,7 +87,7 @@ $(COMMON_TESTS:%=$(B)/tests/test_%): $(B)/tests/test_%: $(B)/obj/tests/test_%.o 
 
 $(APP_TESTS:%=$(B)/tests/test_%): $(B)/tests/test_%: $(B)/obj/tests/test_%.o $(INDEXER_O) $(QUERY_O) $(COMMON_O)
 	@mkdir -p $(dir $@)
-	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS) $(CMOCKA_LIBS)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS) $(MHD_LIBS) $(CMOCKA_LIBS)
 
 $(B)/obj/tests/%.o: CPPFLAGS += -Iindexer -Iquery
 
@@ -106,6 +109,9 @@ DEPS = build-essential pkg-config libxapian-dev libstemmer-dev libcmocka-dev \
 	libmicrohttpd-dev curl chromium \
 	clang libclang-rt-14-dev valgrind cppcheck clang-tidy \
 	python3-xapian mandoc
+# libsystemd-dev: query's readiness notification; then the Debian package
+# and its checks (tests/cli/package.sh)
+DEPS += libsystemd-dev debhelper lintian systemd man-db nginx logrotate
 SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # Install the Debian packages needed to build and test (Debian 12).
@@ -123,9 +129,12 @@ test:
 	$(MAKE) SAN=1 check
 	tests/valgrind.sh $(B)
 	tests/lint.sh
+	tests/cli/package.sh
 	$(MAKE) eval-smoke
 	$(MAKE) fuzz FUZZ_SECONDS=$(FUZZ_CI_SECONDS)
 
+# CHECK_WEB=0 leaves out the browser test (the Debian package's own run)
+CHECK_WEB ?= 1
 check: all $(UNIT_BINS) $(REPLAY_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 	@$(MAKE) --no-print-directory replay
@@ -136,7 +145,9 @@ check: all $(UNIT_BINS) $(REPLAY_BINS)
 	@tests/cli/hardening.sh $(B)
 	@tests/cli/shards.sh $(B)
 	@tests/cli/server.sh $(B)
-	@tests/web/run.sh $(B)
+	@tests/cli/limits.sh $(B)
+	@tests/cli/server-faults.sh $(B)
+	@[ "$(CHECK_WEB)" = 0 ] || tests/web/run.sh $(B)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
@@ -147,10 +158,15 @@ install: all
 demo: all
 	@tests/demo.sh $(B)
 
+# The Debian package (debian/, docs/deploy.md), built from a copy of the
+# tree so that the build never touches build/: $(B)/deb/frs_*.deb
+deb:
+	dist/build-deb.sh $(B)/deb
+
 clean:
 	rm -rf build build-san build-fuzz
 
-.PHONY: all check test deps install clean demo
+.PHONY: all check test deps install clean demo deb
 .SECONDARY:
 
 include tests/fuzz/fuzz.mk

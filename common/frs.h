@@ -33,7 +33,9 @@ typedef enum {
     FRS_ECORRUPT,   /* the database is damaged */
     FRS_EVERSION,   /* incompatible schema or analyzer version */
     FRS_EXAPIAN,    /* any other Xapian error */
-    FRS_EINTERNAL   /* a bug or an unexpected C++ exception */
+    FRS_EINTERNAL,  /* a bug or an unexpected C++ exception */
+    FRS_EREMOTE     /* a remote shard did not answer in time, or its
+                       connection failed */
 } frs_status_t;
 
 /* A static, English description of a status code.  Never NULL. */

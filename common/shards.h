@@ -26,6 +26,8 @@
  * frs.updated had then, so an unchanged shard is not compacted again. */
 #define FRS_META_COMPACTED "frs.compacted"
 
+FRS_BEGIN_DECLS
+
 typedef enum {
     FRS_SHARD_BY_NONE = 0, /* not sharded: one database */
     FRS_SHARD_BY_YEAR,     /* key YYYY of the article date */
@@ -114,5 +116,7 @@ typedef struct {
 frs_status_t frs_stub_read(const char *path, frs_stub_entry_t **out,
                            size_t *n);
 void frs_stub_free(frs_stub_entry_t *e, size_t n);
+
+FRS_END_DECLS
 
 #endif

@@ -17,6 +17,7 @@ const char *frs_strerror(frs_status_t rc)
     case FRS_EVERSION: return "incompatible database schema";
     case FRS_EXAPIAN: return "Xapian error";
     case FRS_EINTERNAL: return "internal error";
+    case FRS_EREMOTE: return "a remote shard is not answering";
     }
     return "unknown status";
 }

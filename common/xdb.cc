@@ -17,16 +17,21 @@
 
 #include <sys/stat.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <ctime>
 #include <new>
+#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "shards.h"
 
 namespace {
 
@@ -52,14 +57,32 @@ struct frs_xdb {
     char err[ERRMSG_SIZE] = "";
 };
 
+namespace {
+
+// One database a reader searches: the whole of it, or one line of its stub.
+struct Shard {
+    std::string name;    // the stub line's argument as written ("2023",
+                         // "10.0.0.12:7001", ":ssh ..."); "" for a
+                         // database opened directly
+    std::string context; // a remote's: the context Xapian gives its errors
+    bool remote = false;
+    Xapian::Database db; // shares its backend with frs_xr::db
+};
+
+}  // namespace
+
 struct frs_xr {
     Xapian::Database db;
-    std::string path;
+    std::vector<Shard> shards; // what db combines, in stub order
+    std::string path;    // as given; "" for a reader of one stub entry
+    std::string entry_type, entry_where; // a reader of one stub entry
     dev_t dev = 0;   // identity of path when opened (see frs_xr_reopen)
     ino_t ino = 0;
     bool remote = false; // the stub lists remote shards
+    bool broken = false; // a remote call failed: open afresh next time
     dev_t stub_dev = 0; // and of path/XAPIANDB, when path is a directory
     ino_t stub_ino = 0; // holding a stub (a sharded index)
+    std::string fault;   // the shard that made the last call fail, or ""
     char err[ERRMSG_SIZE] = "";
 };
 
@@ -113,10 +136,16 @@ bool path_missing(const char *path) noexcept
 // Lippincott helper: call ONLY from inside a catch handler.  Rethrows the
 // exception in flight, maps it to a status and copies its message into msg
 // (may be NULL) while the exception object is still alive.  path, when not
-// NULL, names the database being opened.
-frs_status_t xdb_fail(char *msg, size_t cap, const char *path) noexcept
+// NULL, names the database being opened; label, when not NULL, is the
+// message's prefix instead of path.
+frs_status_t xdb_fail(char *msg, size_t cap, const char *path,
+                      const char *label = nullptr) noexcept
 {
+    const char *missing = path;
+    if (label)
+        path = label;
     try {
+        // cppcheck-suppress rethrowNoCurrentException ; callers are catch handlers
         throw;
     } catch (const Xapian::DatabaseLockError &e) {
         return set_xapian_msg(msg, cap, path, FRS_ELOCKED, e);
@@ -130,10 +159,13 @@ frs_status_t xdb_fail(char *msg, size_t cap, const char *path) noexcept
         return set_xapian_msg(msg, cap, path, FRS_EVERSION, e);
     } catch (const Xapian::DatabaseOpeningError &e) {
         return set_xapian_msg(msg, cap, path,
-                              path_missing(path) ? FRS_ENOTFOUND : FRS_EXAPIAN,
+                              path_missing(missing) ? FRS_ENOTFOUND
+                                                    : FRS_EXAPIAN,
                               e);
     } catch (const Xapian::DocNotFoundError &e) {
         return set_xapian_msg(msg, cap, path, FRS_ENOTFOUND, e);
+    } catch (const Xapian::NetworkError &e) {
+        return set_xapian_msg(msg, cap, path, FRS_EREMOTE, e);
     } catch (const Xapian::Error &e) {
         return set_xapian_msg(msg, cap, path, FRS_EXAPIAN, e);
     } catch (const BadArgument &e) {
@@ -160,9 +192,118 @@ frs_status_t xdb_fail(frs_xdb_t *h) noexcept
     return xdb_fail(h ? h->err : nullptr, ERRMSG_SIZE, nullptr);
 }
 
+// One document of db at random, read from every table: its length, data,
+// terms and their positions, and its first term's postings.  Damage shows
+// as DatabaseCorruptError, DatabaseError, DocNotFoundError or even
+// DatabaseModifiedError, whatever the table.
+void probe_random_doc(Xapian::Database &db, std::minstd_rand &rng)
+{
+    Xapian::docid last = db.get_lastdocid();
+    if (last == 0)
+        return;
+    Xapian::PostingIterator p = db.postlist_begin("");
+    p.skip_to(1 + static_cast<Xapian::docid>(rng() % last));
+    if (p == db.postlist_end(""))
+        return;
+    Xapian::docid id = *p;
+    (void)p.get_doclength();
+    (void)db.get_document(id).get_data();
+    std::string first;
+    for (Xapian::TermIterator t = db.termlist_begin(id);
+         t != db.termlist_end(id); ++t) {
+        if (first.empty())
+            first = *t;
+        (void)db.positionlist_begin(id, *t);
+    }
+    if (first.empty())
+        return;
+    Xapian::PostingIterator q = db.postlist_begin(first);
+    q.skip_to(id);
+    if (q == db.postlist_end(first) || *q != id)
+        throw Xapian::DatabaseCorruptError("document " + std::to_string(id) +
+                                           " is missing from the postings "
+                                           "of one of its terms");
+}
+
+// A few cheap reads that fail if db cannot be searched: for a local
+// database, a few documents at random through every table (so that,
+// probed every second, damage anywhere is soon found); for a remote one, a
+// round trip.  Returns the document count; throws what Xapian throws.
+unsigned long long probe_db(Xapian::Database &db, bool remote)
+{
+    static thread_local std::minstd_rand rng(
+        static_cast<unsigned>(time(nullptr)) ^
+        static_cast<unsigned>(reinterpret_cast<uintptr_t>(&db)));
+    unsigned long long n = db.get_doccount();
+    if (remote) {
+        (void)db.get_metadata("frs.schema");
+        return n;
+    }
+    for (int k = 0; k < 4; k++)
+        probe_random_doc(db, rng);
+    return n;
+}
+
+// The local shard of h that fails probe_db, or "".
+std::string blame_by_probe(frs_xr_t *h)
+{
+    for (Shard &sh : h->shards) {
+        if (sh.remote)
+            continue;
+        try {
+            probe_db(sh.db, false);
+        } catch (const Xapian::Error &) {
+            return sh.name;
+        }
+    }
+    return std::string();
+}
+
+// The shard of h whose remote connection failed with context ctx, or "".
+std::string remote_shard(const frs_xr_t *h, const std::string &ctx)
+{
+    const Shard *only = nullptr;
+    size_t nremote = 0;
+    for (const Shard &sh : h->shards) {
+        if (!sh.remote)
+            continue;
+        if (sh.context == ctx)
+            return sh.name;
+        only = &sh;
+        nremote++;
+    }
+    return nremote == 1 ? only->name : std::string();
+}
+
 frs_status_t xdb_fail(frs_xr_t *h) noexcept
 {
-    return xdb_fail(h ? h->err : nullptr, ERRMSG_SIZE, nullptr);
+    if (!h)
+        return xdb_fail(nullptr, 0, nullptr);
+    try {
+        h->fault.clear();
+        try {
+            // cppcheck-suppress rethrowNoCurrentException ; as above
+            throw;
+        } catch (const Xapian::NetworkError &e) {
+            // the connection may be out of step with its server (a reply
+            // still to come): never use it again
+            h->broken = true;
+            h->fault = remote_shard(h, e.get_context());
+        } catch (const Xapian::LogicError &) {
+            // a misuse or a feature the backend lacks (spelling over a
+            // remote shard), not damage
+        } catch (const Xapian::Error &) {
+            // which shard is damaged: the error seldom says (a damaged
+            // table shows as DatabaseCorruptError, DatabaseModifiedError,
+            // DocNotFoundError...)
+            if (h->shards.size() > 1)
+                h->fault = blame_by_probe(h);
+        } catch (...) {
+        }
+    } catch (...) {
+        h->fault.clear();
+    }
+    return xdb_fail(h->err, ERRMSG_SIZE, nullptr);
 }
 
 frs_status_t einval(char *msg, const char *what) noexcept
@@ -228,22 +369,135 @@ void note_identity(frs_xr_t *h, dev_t *dev, ino_t *ino, dev_t *sdev,
     }
 }
 
-// Does the stub at path (a file, or path/XAPIANDB) list a remote shard?
-bool lists_remote(const std::string &path)
+std::atomic<unsigned> remote_timeout_ms{FRS_XDB_REMOTE_TIMEOUT_MS};
+std::atomic<unsigned> remote_connect_ms{FRS_XDB_REMOTE_CONNECT_MS};
+
+constexpr int MAX_STUB_DEPTH = 8;
+
+// A remote database named by a stub line's argument: ":PROGRAM ARGS" or
+// HOST:PORT ([IPV6]:PORT), parsed as Xapian parses stub files, opened with
+// the configured timeouts (Xapian's own stub reader uses its defaults).
+Shard open_remote(const std::string &where)
 {
-    struct stat st;
-    if (stat(path.c_str(), &st) != 0)
-        return false;
-    std::ifstream f(S_ISDIR(st.st_mode) ? path + "/XAPIANDB" : path);
-    std::string line;
-    while (f && std::getline(f, line)) {
-        size_t i = line.find_first_not_of(" \t");
-        if (i != std::string::npos && line.compare(i, 6, "remote") == 0)
-            return true;
-        if (line.find('\0') != std::string::npos)
-            return false; // a binary file: a database, not a stub
+    Shard sh;
+    sh.name = where;
+    sh.remote = true;
+    unsigned timeout = remote_timeout_ms, connect = remote_connect_ms;
+    if (!where.empty() && where[0] == ':') {
+        size_t sp = where.find(' ');
+        std::string prog = where.substr(1, sp == std::string::npos
+                                               ? std::string::npos
+                                               : sp - 1);
+        std::string args = sp == std::string::npos ? "" : where.substr(sp + 1);
+        sh.context = "remote:prog(" + prog + " " + args + ")";
+        sh.db = Xapian::Remote::open(prog, args, timeout);
+        return sh;
     }
-    return false;
+    size_t colon = where.rfind(':');
+    std::string host = colon == std::string::npos ? "" : where.substr(0, colon);
+    std::string port = colon == std::string::npos ? "" : where.substr(colon + 1);
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']')
+        host = host.substr(1, host.size() - 2);
+    if (host.empty() || port.empty() || port.size() > 5 ||
+        port.find_first_not_of("0123456789") != std::string::npos ||
+        std::stoul(port) > 65535)
+        throw Xapian::DatabaseOpeningError(
+            "remote shard '" + where +
+            "': expected HOST:PORT or :PROGRAM ARGS");
+    sh.context = "remote:tcp(" + host + ":" + port + ")";
+    sh.db = Xapian::Remote::open(host, static_cast<unsigned>(std::stoul(port)),
+                                 timeout, connect);
+    return sh;
+}
+
+void open_into(std::vector<Shard> &out, const std::string &path,
+               const std::string &name, int depth, std::string &opening);
+
+// Open one stub line (type and argument; path: the argument resolved
+// against the stub's directory, for local types) into out.
+void open_entry(std::vector<Shard> &out, const std::string &type,
+                const std::string &where, const std::string &path, int depth,
+                std::string &opening)
+{
+    opening.clear();
+    if (type == "remote" || type == "auto" || type == "glass" ||
+        type == "chert")
+        opening = where;
+    if (type == "remote") {
+        out.push_back(open_remote(where));
+    } else if (type == "auto") {
+        open_into(out, path, where, depth + 1, opening);
+    } else if (type == "glass" || type == "chert") {
+        Shard sh;
+        sh.name = where;
+        sh.db = Xapian::Database(path, type == "glass"
+                                           ? Xapian::DB_BACKEND_GLASS
+                                           : Xapian::DB_BACKEND_CHERT);
+        out.push_back(std::move(sh));
+    } else if (type == "inmemory" && where.empty()) {
+        Shard sh;
+        sh.db = Xapian::Database(std::string(), Xapian::DB_BACKEND_INMEMORY);
+        out.push_back(std::move(sh));
+    } else {
+        // the line is not repeated: it could be part of a file that is no
+        // stub at all
+        throw Xapian::DatabaseOpeningError("unrecognised stub line (type '" +
+                                           type.substr(0, 16) + "')");
+    }
+}
+
+// Open path, a database or a stub (a file, or a directory holding
+// XAPIANDB), appending its databases to out; name is what a lone database
+// is called.  The one stub parser is frs_stub_read (shards.c).
+void open_into(std::vector<Shard> &out, const std::string &path,
+               const std::string &name, int depth, std::string &opening)
+{
+    frs_stub_entry_t *e = nullptr;
+    size_t n = 0;
+    frs_status_t rc = depth > MAX_STUB_DEPTH
+                          ? FRS_ENOTFOUND
+                          : frs_stub_read(path.c_str(), &e, &n);
+    if (rc == FRS_ENOMEM)
+        throw std::bad_alloc();
+    if (rc != FRS_OK) {
+        // not a stub: Xapian says what it is, or what is wrong with it
+        Shard sh;
+        sh.name = name;
+        sh.db = Xapian::Database(path);
+        out.push_back(std::move(sh));
+        return;
+    }
+    try {
+        for (size_t i = 0; i < n; i++)
+            open_entry(out, e[i].type, e[i].where,
+                       e[i].path ? e[i].path : e[i].where, depth, opening);
+    } catch (...) {
+        frs_stub_free(e, n);
+        throw;
+    }
+    frs_stub_free(e, n);
+}
+
+// (Re)open everything h reads, afresh.  On failure h keeps what it had,
+// and opening names the shard being opened.
+void open_reader(frs_xr_t *h, std::string &opening)
+{
+    std::vector<Shard> shards;
+    if (h->path.empty())
+        open_entry(shards, h->entry_type, h->entry_where, h->entry_where, 0,
+                   opening);
+    else
+        open_into(shards, h->path, "", 0, opening);
+    Xapian::Database db;
+    bool remote = false;
+    for (const Shard &sh : shards) {
+        db.add_database(sh.db);
+        remote = remote || sh.remote;
+    }
+    h->db = db;
+    h->shards = std::move(shards);
+    h->remote = remote;
+    h->broken = false;
 }
 
 // Bring a reader to the latest revision.  A database renamed into place
@@ -258,17 +512,19 @@ bool reopen_reader(frs_xr_t *h)
     note_identity(h, &dev, &ino, &sdev, &sino);
     bool moved = dev != 0 && (dev != h->dev || ino != h->ino ||
                               sdev != h->stub_dev || sino != h->stub_ino);
-    if (!moved) {
+    if (!moved && !h->broken) {
         try {
             return h->db.reopen();
+        } catch (const Xapian::NetworkTimeoutError &) {
+            throw; // the server is there but does not answer: do not wait
+                   // for it twice
         } catch (const Xapian::NetworkError &) {
             // a remote shard's connection broke: reconnect below (this
             // throws again if the server is still unreachable)
         }
     }
-    Xapian::Database db(h->path);
-    h->db = db;
-    h->remote = lists_remote(h->path);
+    std::string opening;
+    open_reader(h, opening);
     h->dev = dev;
     h->ino = ino;
     h->stub_dev = sdev;
@@ -620,6 +876,47 @@ extern "C" frs_status_t frs_xdb_doccount(frs_xdb_t *h,
 
 /* ---------- reader ---------- */
 
+namespace {
+
+// Open a reader: of the database or stub at path, or (path NULL) of one
+// stub line.  *errmsg names the shard that could not be opened.
+frs_status_t open_handle(const char *path, const char *type,
+                         const char *where, frs_xr_t **out,
+                         char **errmsg) noexcept
+{
+    frs_xr_t *h = nullptr;
+    std::string opening;
+    try {
+        h = new frs_xr;
+        if (path) {
+            h->path = path;
+            note_identity(h, &h->dev, &h->ino, &h->stub_dev, &h->stub_ino);
+        } else {
+            h->entry_type = type;
+            h->entry_where = where;
+        }
+        open_reader(h, opening);
+        *out = h;
+        return FRS_OK;
+    } catch (...) {
+        char msg[ERRMSG_SIZE] = "";
+        std::string named;
+        try {
+            named = path ? path : "";
+            if (path && !opening.empty())
+                named += ": shard " + opening;
+        } catch (...) {
+        }
+        frs_status_t rc = xdb_fail(msg, sizeof msg, path,
+                                   named.empty() ? nullptr : named.c_str());
+        delete h;
+        give_errmsg(errmsg, msg);
+        return rc;
+    }
+}
+
+}  // namespace
+
 extern "C" frs_status_t frs_xr_open(const char *path, frs_xr_t **out,
                                     char **errmsg) noexcept
 {
@@ -632,23 +929,32 @@ extern "C" frs_status_t frs_xr_open(const char *path, frs_xr_t **out,
         give_errmsg(errmsg, "invalid argument: empty database path");
         return FRS_EINVAL;
     }
-    frs_xr_t *h = nullptr;
-    try {
-        h = new frs_xr;
-        h->path = path;
-        note_identity(h, &h->dev, &h->ino, &h->stub_dev, &h->stub_ino);
-        // Database(path) autodetects: a glass directory or a stub file.
-        h->db = Xapian::Database(path);
-        h->remote = lists_remote(h->path);
-        *out = h;
-        return FRS_OK;
-    } catch (...) {
-        char msg[ERRMSG_SIZE] = "";
-        frs_status_t rc = xdb_fail(msg, sizeof msg, path);
-        delete h;
-        give_errmsg(errmsg, msg);
-        return rc;
+    return open_handle(path, nullptr, nullptr, out, errmsg);
+}
+
+extern "C" frs_status_t frs_xr_open_entry(const char *type, const char *where,
+                                          const char *path, frs_xr_t **out,
+                                          char **errmsg) noexcept
+{
+    if (errmsg)
+        *errmsg = nullptr;
+    if (!out)
+        return FRS_EINVAL;
+    *out = nullptr;
+    if (!type || !where) {
+        give_errmsg(errmsg, "invalid argument: NULL stub entry");
+        return FRS_EINVAL;
     }
+    if (strcmp(type, "remote") != 0 && strcmp(type, "inmemory") != 0)
+        return frs_xr_open(path ? path : where, out, errmsg);
+    return open_handle(nullptr, type, where, out, errmsg);
+}
+
+extern "C" void frs_xdb_set_remote_timeouts(unsigned timeout_ms,
+                                            unsigned connect_ms) noexcept
+{
+    remote_timeout_ms = timeout_ms;
+    remote_connect_ms = connect_ms;
 }
 
 extern "C" void frs_xr_free(frs_xr_t *h) noexcept
@@ -1110,6 +1416,33 @@ frs_status_t wildcard_fail(frs_xr_t *h, const frs_qnode_t *q,
     return FRS_EINVAL;
 }
 
+// After a failed search over several shards: the one that fails it alone
+// is the one to name (when the probe found none).
+void blame_search(frs_xr_t *h, const Xapian::Query &query,
+                  const frs_search_opts_t *o) noexcept
+{
+    if (h->shards.size() < 2 || !h->fault.empty())
+        return;
+    try {
+        frs_search_opts_t one = *o;
+        one.facet_cb = nullptr;
+        for (Shard &sh : h->shards) {
+            if (sh.remote)
+                continue;
+            try {
+                std::vector<HitRec> hits;
+                frs_search_info_t si{};
+                Facets facets;
+                run_search(sh.db, query, &one, hits, si, facets);
+            } catch (const Xapian::Error &) {
+                h->fault = sh.name;
+                return;
+            }
+        }
+    } catch (...) {
+    }
+}
+
 }  // namespace
 
 extern "C" frs_status_t frs_xr_search(frs_xr_t *h, const frs_qnode_t *q,
@@ -1126,8 +1459,9 @@ extern "C" frs_status_t frs_xr_search(frs_xr_t *h, const frs_qnode_t *q,
         return einval(h->err, "NULL query or options");
     if (opts->collapse_slot < -1)
         return einval(h->err, "collapse_slot must be -1 or a slot number");
+    Xapian::Query query;
     try {
-        Xapian::Query query = build_query(q, 0);
+        query = build_query(q, 0);
         std::vector<HitRec> hits;
         Facets facets;
         frs_search_info_t si{};
@@ -1161,7 +1495,10 @@ extern "C" frs_status_t frs_xr_search(frs_xr_t *h, const frs_qnode_t *q,
     } catch (const Xapian::WildcardError &e) {
         return wildcard_fail(h, q, e);
     } catch (...) {
-        return xdb_fail(h);
+        frs_status_t rc = xdb_fail(h);
+        if (rc != FRS_EREMOTE && rc != FRS_EINVAL && rc != FRS_ENOMEM)
+            blame_search(h, query, opts);
+        return rc;
     }
 }
 
@@ -1330,4 +1667,38 @@ extern "C" frs_status_t frs_xr_each_doc(frs_xr_t *h, unsigned slot,
 extern "C" int frs_xr_has_remote(const frs_xr_t *h) noexcept
 {
     return h && h->remote ? 1 : 0;
+}
+
+extern "C" const char *frs_xr_fault(const frs_xr_t *h) noexcept
+{
+    return h ? h->fault.c_str() : "";
+}
+
+extern "C" frs_status_t frs_xr_probe(frs_xr_t *h,
+                                     unsigned long long *doccount) noexcept
+{
+    if (doccount)
+        *doccount = 0;
+    if (!h)
+        return FRS_EINVAL;
+    h->err[0] = '\0';
+    h->fault.clear();
+    try {
+        reopen_reader(h);
+        unsigned long long n = 0;
+        for (Shard &sh : h->shards) {
+            h->fault = sh.name;
+            n += probe_db(sh.db, sh.remote);
+        }
+        h->fault.clear();
+        if (doccount)
+            *doccount = n;
+        return FRS_OK;
+    } catch (...) {
+        std::string f = h->fault;
+        frs_status_t rc = xdb_fail(h);
+        if (h->fault.empty())
+            h->fault.swap(f);
+        return rc;
+    }
 }

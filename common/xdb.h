@@ -86,13 +86,46 @@ frs_status_t frs_xdb_doccount(frs_xdb_t *db, unsigned long long *out)
 
 typedef struct frs_xr frs_xr_t;
 
+/* Open the database at path: a database directory, or a stub database (a
+ * file, or a directory holding XAPIANDB) listing shards, which are opened
+ * here (frs_stub_read parses it) so that remote ones get the timeouts of
+ * frs_xdb_set_remote_timeouts.  When a shard cannot be opened, *errmsg
+ * names it ("PATH: shard NAME: ..."). */
 frs_status_t frs_xr_open(const char *path, frs_xr_t **out, char **errmsg)
+    FRS_NOEXCEPT;
+
+/* Open one line of a stub file on its own: type "remote" with where
+ * "HOST:PORT", "[IPV6]:PORT" or ":PROGRAM ARGS"; a local type ("auto",
+ * "glass"...) with path, the line's argument resolved (frs_stub_entry_t). */
+frs_status_t frs_xr_open_entry(const char *type, const char *where,
+                               const char *path, frs_xr_t **out,
+                               char **errmsg) FRS_NOEXCEPT;
+
+/* Timeouts of remote shards, in milliseconds, for the readers opened
+ * afterwards (process-wide): timeout_ms for each operation (Xapian's
+ * NetworkTimeoutError beyond it: FRS_EREMOTE), connect_ms to connect
+ * (over TCP).  0 means none. */
+#define FRS_XDB_REMOTE_TIMEOUT_MS 5000
+#define FRS_XDB_REMOTE_CONNECT_MS 2000
+void frs_xdb_set_remote_timeouts(unsigned timeout_ms, unsigned connect_ms)
     FRS_NOEXCEPT;
 void frs_xr_free(frs_xr_t *xr) FRS_NOEXCEPT;
 const char *frs_xr_errmsg(const frs_xr_t *xr) FRS_NOEXCEPT;
+/* After a failed call: the shard it failed on, as its stub line names it
+ * ("2023", "10.0.0.12:7001"), or "" when unknown or not sharded.  Remote
+ * failures (FRS_EREMOTE) are named by the error's context; a damaged local
+ * shard by reading each shard alone.  Borrowed until the next call. */
+const char *frs_xr_fault(const frs_xr_t *xr) FRS_NOEXCEPT;
+/* Reopen (as frs_xr_reopen), then a few cheap reads of every shard that
+ * fail if it cannot be searched: a local one's tables at their start, a
+ * remote one's round trip.  *doccount (may be NULL): documents in all.
+ * On failure frs_xr_fault names the shard. */
+frs_status_t frs_xr_probe(frs_xr_t *xr, unsigned long long *doccount)
+    FRS_NOEXCEPT;
 /* Move to the latest committed revision; *changed (may be NULL) is set to 1
  * if there was a newer one.  If the path now names another database (a
- * rebuilt one renamed into place, or a stub file replaced), it is opened
+ * rebuilt one renamed into place, or a stub file replaced), or a remote
+ * call failed before (its connection is never used again), it is opened
  * afresh. */
 frs_status_t frs_xr_reopen(frs_xr_t *xr, int *changed) FRS_NOEXCEPT;
 frs_status_t frs_xr_get_metadata(frs_xr_t *xr, const char *key, char **out)

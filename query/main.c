@@ -68,9 +68,21 @@ static void usage(FILE *out)
 "                        and a search page at /, until SIGTERM or SIGINT\n"
 "      --listen ADDR     HOST:PORT, [IPV6]:PORT or PORT to listen on\n"
 "                        (default %s; port 0 picks a free one)\n"
-"      --threads N       worker threads, one searcher each (default: one\n"
+"      --threads N       search workers, one searcher each (default: one\n"
 "                        per processor)\n"
-"      --access-log FILE append one line per request to FILE\n"
+"      --access-log FILE append one line per request to FILE (reopened on\n"
+"                        SIGHUP, for logrotate)\n"
+"      --header-timeout S  drop a client whose request headers are not all\n"
+"                        in S seconds after it connected or after the\n"
+"                        previous response (default %g)\n"
+"      --body-timeout S  drop a client whose request body is not all in S\n"
+"                        seconds after its headers (default %g)\n"
+"      --max-connections N  connections at once (default %d)\n"
+"      --max-connections-per-ip N  connections at once from one address\n"
+"                        (default %d; 0: no limit)\n"
+"      --remote-timeout S  give up on a remote shard that takes over S\n"
+"                        seconds to answer (default %g)\n"
+"      --remote-connect-timeout S  ... or to accept a connection (default %g)\n"
 "  -h, --help            show this help\n"
 "      --version         show the version\n"
 "\n"
@@ -78,8 +90,12 @@ static void usage(FILE *out)
 "3 incompatible database schema; 4 database missing, unreadable or damaged;\n"
 "5 (--serve) the address cannot be bound.\n",
             prog, prog, prog, prog, FRS_BM25_K1, FRS_BM25_B, FRS_QP_EXACT_BOOST,
-            FRS_QP_TITLE_WEIGHT, FRS_SEARCH_PASSAGE_WEIGHT, FRS_SEARCH_TITLE_BONUS, FRS_SEARCH_RERANK,
-            FRS_HL_DEFAULT_BYTES, FRS_SERVER_DEFAULT_LISTEN);
+            FRS_QP_TITLE_WEIGHT, FRS_SEARCH_PASSAGE_WEIGHT, FRS_SEARCH_TITLE_BONUS,
+            FRS_SEARCH_RERANK, FRS_HL_DEFAULT_BYTES, FRS_SERVER_DEFAULT_LISTEN,
+            FRS_SERVER_HEADER_TIMEOUT_MS / 1000.0,
+            FRS_SERVER_BODY_TIMEOUT_MS / 1000.0, FRS_SERVER_MAX_CONNECTIONS,
+            FRS_SERVER_MAX_PER_ADDRESS, FRS_XDB_REMOTE_TIMEOUT_MS / 1000.0,
+            FRS_XDB_REMOTE_CONNECT_MS / 1000.0);
 }
 
 static int parse_double(const char *s, double *out)
@@ -101,6 +117,16 @@ static int parse_uint(const char *s, unsigned *out, unsigned max)
     if (errno || *s == '\0' || *end != '\0' || s[0] == '-' || v > max)
         return 0;
     *out = (unsigned)v;
+    return 1;
+}
+
+/* Seconds, from 0.001 to 3600, into milliseconds. */
+static int parse_seconds(const char *s, unsigned *ms)
+{
+    double v;
+    if (!parse_double(s, &v) || v < 0.001 || v > 3600)
+        return 0;
+    *ms = (unsigned)(v * 1000 + 0.5);
     return 1;
 }
 
@@ -168,12 +194,43 @@ static int run_batch(frs_searcher_t *s, const frs_search_params_t *p, int json)
     return ex;
 }
 
+enum { O_OFFSET = 256, O_ARTICLES, O_PASSAGES, O_PWEIGHT, O_RERANK, O_TBONUS, O_FROM, O_TO, O_JSON, O_EXPLAIN,
+       O_BATCH, O_K1, O_B, O_EXACT, O_TITLEW, O_SNIPPET, O_COLOR,
+       O_STATS, O_CHECK, O_VERSION, O_SERVE, O_LISTEN, O_THREADS,
+       O_ACCESS_LOG, O_HEADER_TO, O_BODY_TO, O_MAXCONN, O_MAXPERIP,
+       O_REMOTE_TO, O_REMOTE_CONNECT_TO };
+
+/* One option of the server (c) into *so; the option's name when its value
+ * is invalid, else NULL. */
+static const char *server_option(int c, const char *arg,
+                                 frs_server_opts_t *so)
+{
+    switch (c) {
+    case O_LISTEN: so->listen = arg; return NULL;
+    case O_ACCESS_LOG: so->access_log = arg; return NULL;
+    case O_THREADS:
+        return parse_uint(arg, &so->threads, FRS_SERVER_MAX_THREADS) &&
+                       so->threads
+                   ? NULL : "--threads";
+    case O_HEADER_TO:
+        return parse_seconds(arg, &so->header_timeout_ms)
+                   ? NULL : "--header-timeout";
+    case O_BODY_TO:
+        return parse_seconds(arg, &so->body_timeout_ms)
+                   ? NULL : "--body-timeout";
+    case O_MAXCONN:
+        return parse_uint(arg, &so->max_connections, 1000000) &&
+                       so->max_connections
+                   ? NULL : "--max-connections";
+    case O_MAXPERIP:
+        return parse_uint(arg, &so->max_per_address, 1000000)
+                   ? NULL : "--max-connections-per-ip";
+    }
+    return NULL;
+}
+
 int main(int argc, char **argv)
 {
-    enum { O_OFFSET = 256, O_ARTICLES, O_PASSAGES, O_PWEIGHT, O_RERANK, O_TBONUS, O_FROM, O_TO, O_JSON, O_EXPLAIN,
-           O_BATCH, O_K1, O_B, O_EXACT, O_TITLEW, O_SNIPPET, O_COLOR,
-           O_STATS, O_CHECK, O_VERSION, O_SERVE, O_LISTEN, O_THREADS,
-           O_ACCESS_LOG };
     static const struct option opts[] = {
         {"db", required_argument, 0, 'd'},
         {"limit", required_argument, 0, 'n'},
@@ -181,8 +238,8 @@ int main(int argc, char **argv)
         {"articles", no_argument, 0, O_ARTICLES},
         {"passages", no_argument, 0, O_PASSAGES},
         {"passage-weight", required_argument, 0, O_PWEIGHT},
-        {"rerank", required_argument, 0, O_RERANK},
         {"title-bonus", required_argument, 0, O_TBONUS},
+        {"rerank", required_argument, 0, O_RERANK},
         {"from", required_argument, 0, O_FROM},
         {"to", required_argument, 0, O_TO},
         {"json", no_argument, 0, O_JSON},
@@ -204,15 +261,23 @@ int main(int argc, char **argv)
         {"listen", required_argument, 0, O_LISTEN},
         {"threads", required_argument, 0, O_THREADS},
         {"access-log", required_argument, 0, O_ACCESS_LOG},
+        {"header-timeout", required_argument, 0, O_HEADER_TO},
+        {"body-timeout", required_argument, 0, O_BODY_TO},
+        {"max-connections", required_argument, 0, O_MAXCONN},
+        {"max-connections-per-ip", required_argument, 0, O_MAXPERIP},
+        {"remote-timeout", required_argument, 0, O_REMOTE_TO},
+        {"remote-connect-timeout", required_argument, 0, O_REMOTE_CONNECT_TO},
         {0, 0, 0, 0}};
     const char *db = NULL;
     frs_search_params_t p;
     frs_search_params_init(&p);
     frs_out_opts_t o = {0, 0, FRS_HL_DEFAULT_BYTES, NULL, NULL};
     int json = 0, batch = 0, color = -1, stats = 0, check = 0, verbose = 0;
-    int serve = 0;
-    unsigned threads = 0;
-    const char *listen_addr = NULL, *access_log = NULL;
+    int serve = 0, server_opt = 0;
+    frs_server_opts_t so;
+    frs_server_opts_init(&so);
+    unsigned remote_ms = FRS_XDB_REMOTE_TIMEOUT_MS;
+    unsigned connect_ms = FRS_XDB_REMOTE_CONNECT_MS;
     unsigned snip = FRS_HL_DEFAULT_BYTES;
     int c;
     const char *bad = NULL;
@@ -221,12 +286,18 @@ int main(int argc, char **argv)
         case O_STATS: stats = 1; break;
         case O_CHECK: check = 1; break;
         case O_SERVE: serve = 1; break;
-        case O_LISTEN: listen_addr = optarg; break;
-        case O_THREADS:
-            if (!parse_uint(optarg, &threads, FRS_SERVER_MAX_THREADS) || !threads)
-                bad = "--threads";
+        case O_LISTEN: case O_THREADS: case O_ACCESS_LOG: case O_HEADER_TO:
+        case O_BODY_TO: case O_MAXCONN: case O_MAXPERIP:
+            bad = server_option(c, optarg, &so);
+            server_opt = 1;
             break;
-        case O_ACCESS_LOG: access_log = optarg; break;
+        case O_REMOTE_TO:
+            if (!parse_seconds(optarg, &remote_ms)) bad = "--remote-timeout";
+            break;
+        case O_REMOTE_CONNECT_TO:
+            if (!parse_seconds(optarg, &connect_ms))
+                bad = "--remote-connect-timeout";
+            break;
         case 'v': verbose = 1; break;
         case 'd': db = optarg; break;
         case 'n': if (!parse_uint(optarg, &p.limit, 10000)) bad = "--limit"; break;
@@ -234,8 +305,8 @@ int main(int argc, char **argv)
         case O_ARTICLES: p.passages = 0; break;
         case O_PASSAGES: p.passages = 1; break;
         case O_PWEIGHT: if (!parse_double(optarg, &p.passage_weight)) bad = "--passage-weight"; break;
-        case O_RERANK: if (!parse_uint(optarg, &p.rerank, 10000)) bad = "--rerank"; break;
         case O_TBONUS: if (!parse_double(optarg, &p.title_bonus)) bad = "--title-bonus"; break;
+        case O_RERANK: if (!parse_uint(optarg, &p.rerank, 10000)) bad = "--rerank"; break;
         case O_FROM: p.from = optarg; break;
         case O_TO: p.to = optarg; break;
         case O_JSON: json = 1; break;
@@ -269,8 +340,9 @@ int main(int argc, char **argv)
         why = "missing -d DBDIR";
     else if (serve && (optind < argc || batch || stats || check))
         why = "--serve takes no QUERY, --batch, --stats or --check";
-    else if (!serve && (listen_addr || threads || access_log))
-        why = "--listen, --threads and --access-log go with --serve";
+    else if (!serve && server_opt)
+        why = "--listen, --threads, --access-log, the timeouts and "
+              "connection limits of the server go with --serve";
     else if (serve)
         why = NULL;
     else if ((stats || check) && (optind < argc || batch))
@@ -285,8 +357,10 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: %s\nTry '%s --help'.\n", prog, why, prog);
         return EXIT_USAGE;
     }
+    frs_xdb_set_remote_timeouts(remote_ms, connect_ms);
     if (serve) {
-        frs_server_opts_t so = {db, listen_addr, threads, access_log, &p};
+        so.db = db;
+        so.defaults = &p;
         return frs_server_run(&so, stderr);
     }
     if (stats)

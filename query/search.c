@@ -173,12 +173,17 @@ static void arts_free(arts_t *a)
 }
 
 /* Score the passages of every article fetched. */
+/* Score the passages of the articles a->v[i] for which need(i) holds:
+ * the ones reranked and the ones shown. */
 static frs_status_t score_passages(frs_searcher_t *s, const frs_parsed_t *pq,
-                                   arts_t *a)
+                                   arts_t *a, size_t nrerank, size_t lo,
+                                   size_t hi)
 {
     frs_pscorer_t *ps = NULL;
     frs_status_t rc = frs_pscorer_new(s->xr, s->an, pq, &ps);
     for (size_t i = 0; rc == FRS_OK && i < a->n; i++) {
+        if (i >= nrerank && (i < lo || i >= hi))
+            continue;
         art_t *t = &a->v[i];
         size_t np = t->info.npassages;
         t->pscores = calloc(np ? np : 1, sizeof *t->pscores);
@@ -389,15 +394,20 @@ static frs_status_t rank_articles(frs_searcher_t *s,
                                     &info);
     if (rc == FRS_OK && (a->oom || fc.oom))
         rc = FRS_ENOMEM;
+    /* the first p->rerank articles are reranked; the ones shown need
+     * their best passage (with --passages, every article fetched) */
+    size_t nrerank = rerank ? (p->rerank < a->n ? p->rerank : a->n) : 0;
+    size_t lo = p->passages ? 0 : whole ? p->offset : 0;
+    size_t hi = p->passages ? a->n : lo + p->limit;
     if (rc == FRS_OK)
-        rc = score_passages(s, r->parsed, a);
+        rc = score_passages(s, r->parsed, a, nrerank, lo, hi);
     if (rc != FRS_OK)
         return rc;
     r->estimated = info.estimated;
-    if (p->passage_weight > 0 || p->title_bonus > 0) {
+    if (nrerank > 0) {
         /* the best passage, the title counting as one more, and the
          * title again */
-        for (size_t i = 0; i < a->n; i++) {
+        for (size_t i = 0; i < nrerank; i++) {
             art_t *t = &a->v[i];
             double best = t->info.npassages ? t->pscores[t->best] : 0;
             if (t->tscore > best)
@@ -406,8 +416,8 @@ static frs_status_t rank_articles(frs_searcher_t *s,
             t->tpart = p->title_bonus * t->tscore;
             t->score += t->ppart + t->tpart;
         }
-        if (a->n > 1)
-            qsort(a->v, a->n, sizeof *a->v, by_score);
+        if (nrerank > 1)
+            qsort(a->v, nrerank, sizeof *a->v, by_score);
     }
     *first = whole ? p->offset : 0;
     return FRS_OK;

@@ -3,9 +3,11 @@
  * page, on libmicrohttpd.  The request-level pieces (strict query-string
  * decoding, parameter validation, the JSON bodies) are plain functions so
  * they can be tested without a socket; frs_server_run() ties them to the
- * daemon, a pool of searchers (one per worker thread: a Xapian reader and an
- * analyzer are not thread-safe), reopening on new commits, the access log
- * and a clean stop on SIGTERM/SIGINT.  The API is described in docs/api.md.
+ * daemon, search workers with a searcher each (a Xapian reader and an
+ * analyzer are not thread-safe; workq.h), reopening on new commits,
+ * deadlines for slow clients (watchdog.h), the shard monitor and breaker
+ * (health.h), the access log and a clean stop on SIGTERM/SIGINT.  The API
+ * is described in docs/api.md.
  *
  * Ownership: frs_api_search_t owns its strings (frs_api_search_clear);
  * json_t results are new references the caller decrefs; char * outputs are
@@ -29,11 +31,21 @@
 #define FRS_API_MIN_SNIPPET 20
 #define FRS_API_MAX_SNIPPET 2000
 #define FRS_API_MAX_TAG_BYTES 64
-/* The longest request line and headers, and the most connections. */
+/* The memory of one connection (libmicrohttpd's: request line, headers,
+ * parameters), and its silence timeout (libmicrohttpd's, when nothing
+ * moves at all). */
 #define FRS_SERVER_CONN_MEMORY (32 * 1024)
-#define FRS_SERVER_MAX_CONNECTIONS 512
 #define FRS_SERVER_TIMEOUT_S 30
 #define FRS_SERVER_MAX_THREADS 64
+/* A longer request target, or one with more parameters, is answered 400
+ * before libmicrohttpd parses its parameters. */
+#define FRS_SERVER_MAX_URI 8192
+#define FRS_API_MAX_PARAMS 64
+/* Defaults of frs_server_opts_t (frs_server_opts_init). */
+#define FRS_SERVER_HEADER_TIMEOUT_MS 10000
+#define FRS_SERVER_BODY_TIMEOUT_MS 30000
+#define FRS_SERVER_MAX_CONNECTIONS 4096
+#define FRS_SERVER_MAX_PER_ADDRESS 64
 
 /* An API error: HTTP status, a stable code and a readable message. */
 typedef struct {
@@ -41,6 +53,7 @@ typedef struct {
     const char *code;      /* static: "invalid_parameter", ... */
     const char *parameter; /* static, or NULL */
     char message[256];
+    char shard[128];       /* the shard at fault, or "" */
 } frs_api_error_t;
 
 /* A validated /search request. */
@@ -73,13 +86,13 @@ frs_status_t frs_api_parse_search(const char *query_string,
                                   frs_api_error_t *err);
 void frs_api_search_clear(frs_api_search_t *req);
 
-/* Fill *err (message printf-style). */
+/* Fill *err (message printf-style; shard emptied). */
 void frs_api_error_set(frs_api_error_t *err, unsigned status,
                        const char *code, const char *parameter,
                        const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
-/* {"error": {"code", "message", "parameter"?}} */
+/* {"error": {"code", "message", "parameter"?, "shard"?}} */
 json_t *frs_api_error_json(const frs_api_error_t *err);
 
 /* Run a validated request on s, whose reader is up to date: the response
@@ -103,13 +116,25 @@ frs_status_t frs_server_parse_listen(const char *s,
 typedef struct {
     const char *db;           /* database directory (required) */
     const char *listen;       /* NULL: FRS_SERVER_DEFAULT_LISTEN */
-    unsigned threads;         /* worker threads; 0: one per processor */
+    unsigned threads;         /* search workers; 0: one per processor */
     const char *access_log;   /* append one line per request; NULL: none */
     const frs_search_params_t *defaults; /* NULL: built-in defaults */
+    /* a request's headers are due this long after its connection opened
+     * or the previous response ended, its body this long after them;
+     * later, the connection is dropped (watchdog.h) */
+    unsigned header_timeout_ms, body_timeout_ms;
+    unsigned max_connections; /* at once (fewer if file limits say so) */
+    unsigned max_per_address; /* at once from one client address; 0: any */
+    /* the shard monitor (health.h) */
+    unsigned probe_interval_ms, stall_ms, cooldown_ms;
 } frs_server_opts_t;
 
+/* Every field at its default (db NULL: to be set). */
+void frs_server_opts_init(frs_server_opts_t *o);
+
 /* Serve until SIGTERM or SIGINT, then finish the requests in flight (up to
- * a few seconds) and stop.  Writes "query: serving DBDIR at
+ * a few seconds, and as long as a remote shard's timeout) and stop; on
+ * SIGHUP reopen the access log.  Writes "query: serving DBDIR at
  * http://HOST:PORT/ (N threads)" on err once listening, and problems.
  * Returns the exit status: 0 after a clean stop, 2 for a bad listen address
  * or thread count, 3 for an incompatible database, 4 for a missing or

@@ -239,6 +239,16 @@ static void test_server_error_json(void **state)
     frs_api_error_set(&e, 404, "not_found", NULL, "no such resource");
     j = frs_api_error_json(&e);
     assert_null(json_object_get(json_object_get(j, "error"), "parameter"));
+    assert_null(json_object_get(json_object_get(j, "error"), "shard"));
+    json_decref(j);
+    /* a shard at fault is named */
+    frs_api_error_set(&e, 503, "unavailable", NULL, "shard %s is not "
+                      "answering", "10.0.0.13:7001");
+    snprintf(e.shard, sizeof e.shard, "10.0.0.13:7001");
+    j = frs_api_error_json(&e);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_object_get(j, "error"), "shard")),
+                        "10.0.0.13:7001");
     json_decref(j);
 }
 

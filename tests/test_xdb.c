@@ -14,11 +14,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "qtree.h"
+#include "silent_port.h"
 #include "schema.h"
 #include "xdb.h"
 
@@ -1496,6 +1501,165 @@ static void test_xdb_reopen_follows_renamed_database(void **state)
     frs_xr_free(r);
 }
 
+/* ---------- stub files, remote timeouts, naming the failing shard ---------- */
+
+/* A database at f->dir/name holding one document with the word. */
+static void make_shard(const fixture_t *f, const char *name, const char *uid,
+                       const char *word)
+{
+    fixture_t g = *f;
+    snprintf(g.db, sizeof g.db, "%s/%s", f->dir, name);
+    frs_xdb_t *w = open_writer(&g);
+    add_doc(w, uid, uid, NULL, word, uid);
+    commit(w);
+    frs_xdb_free(w);
+}
+
+static void write_file(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs(text, fp);
+    fclose(fp);
+}
+
+/* Flip every 61st byte of a table file of a database (as
+ * tests/cli/hardening.sh does). */
+static void damage(const fixture_t *f, const char *db, const char *table)
+{
+    char p[400];
+    snprintf(p, sizeof p, "%s/%s/%s.glass", f->dir, db, table);
+    FILE *fp = fopen(p, "r+b");
+    assert_non_null(fp);
+    fseek(fp, 0, SEEK_END);
+    long size = ftell(fp);
+    for (long off = 0; off < size; off += 61) {
+        fseek(fp, off, SEEK_SET);
+        int c = fgetc(fp);
+        fseek(fp, off, SEEK_SET);
+        fputc(c ^ 0x5a, fp);
+    }
+    fclose(fp);
+}
+
+static double now_s(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void test_xdb_stub_opens_every_shard(void **state)
+{
+    fixture_t *f = *state;
+    make_shard(f, "a", "1", "pomme");
+    make_shard(f, "b", "2", "poire");
+    char stub[290];
+    snprintf(stub, sizeof stub, "%s/all.stub", f->dir);
+    write_file(stub, "# two shards\nauto a\nglass b\n");
+    fixture_t g = *f;
+    snprintf(g.db, sizeof g.db, "%s", stub);
+    frs_xr_t *r = open_reader(&g);
+    unsigned long long n = 0;
+    assert_int_equal(frs_xr_probe(r, &n), FRS_OK);
+    assert_int_equal(n, 2);
+    assert_false(frs_xr_has_remote(r));
+    assert_string_equal(frs_xr_fault(r), "");
+    frs_xr_free(r);
+    /* a line of no known type is an error that does not repeat the line */
+    write_file(stub, "auto a\nsecret-word x\n");
+    char *msg = NULL;
+    assert_int_not_equal(frs_xr_open(stub, &r, &msg), FRS_OK);
+    assert_non_null(msg);
+    assert_non_null(strstr(msg, "unrecognised stub line"));
+    assert_null(strstr(msg, " x"));
+    free(msg);
+    /* a remote line that names no port */
+    write_file(stub, "auto a\nremote 127.0.0.1\n");
+    assert_int_not_equal(frs_xr_open(stub, &r, &msg), FRS_OK);
+    assert_non_null(strstr(msg, "expected HOST:PORT"));
+    free(msg);
+}
+
+static void test_xdb_remote_timeout_applies_to_stub_shards(void **state)
+{
+    fixture_t *f = *state;
+    make_shard(f, "a", "1", "pomme");
+    int lfd;
+    int port = silent_port(&lfd);
+    char stub[290], text[200];
+    snprintf(stub, sizeof stub, "%s/all.stub", f->dir);
+    snprintf(text, sizeof text, "auto a\nremote 127.0.0.1:%d\n", port);
+    write_file(stub, text);
+    frs_xdb_set_remote_timeouts(300, 300);
+    frs_xr_t *r = NULL;
+    char *msg = NULL;
+    double t0 = now_s();
+    frs_status_t rc = frs_xr_open(stub, &r, &msg);
+    double took = now_s() - t0;
+    assert_int_equal(rc, FRS_EREMOTE);
+    assert_null(r);
+    /* the message names the shard, and Xapian's timeout */
+    char want[64];
+    snprintf(want, sizeof want, "shard 127.0.0.1:%d: NetworkTimeoutError",
+             port);
+    if (!strstr(msg, want))
+        fail_msg("no '%s' in: %s", want, msg);
+    free(msg);
+    /* Xapian's stub reader would have waited its default 10 s */
+    assert_true(took < 5.0);
+    /* the same for one stub line opened alone */
+    snprintf(text, sizeof text, "127.0.0.1:%d", port);
+    rc = frs_xr_open_entry("remote", text, NULL, &r, &msg);
+    assert_int_equal(rc, FRS_EREMOTE);
+    free(msg);
+    close(lfd);
+    /* nothing listens there any more: refused, also FRS_EREMOTE */
+    rc = frs_xr_open_entry("remote", text, NULL, &r, &msg);
+    assert_int_equal(rc, FRS_EREMOTE);
+    assert_non_null(strstr(msg, "NetworkError"));
+    free(msg);
+    frs_xdb_set_remote_timeouts(FRS_XDB_REMOTE_TIMEOUT_MS,
+                                FRS_XDB_REMOTE_CONNECT_MS);
+}
+
+static void test_xdb_fault_names_damaged_shard(void **state)
+{
+    fixture_t *f = *state;
+    make_shard(f, "a", "1", "pomme");
+    /* b: big enough for its tables to have more blocks than their roots
+     * (read when the reader opens) */
+    fixture_t g = *f;
+    snprintf(g.db, sizeof g.db, "%s/b", f->dir);
+    frs_xdb_t *w = open_writer(&g);
+    for (int i = 0; i < 3000; i++) {
+        char uid[16], text[64];
+        snprintf(uid, sizeof uid, "b%d", i);
+        snprintf(text, sizeof text, "pomme mot%d autre%d", i, i % 97);
+        add_doc(w, uid, uid, NULL, text, "une donnée un peu longue");
+    }
+    commit(w);
+    frs_xdb_free(w);
+    char stub[290];
+    snprintf(stub, sizeof stub, "%s/all.stub", f->dir);
+    write_file(stub, "auto a\nauto b\n");
+    snprintf(g.db, sizeof g.db, "%s", stub);
+    frs_xr_t *r = open_reader(&g);
+    damage(f, "b", "postlist");
+    hits_t h = {0};
+    frs_search_opts_t o = default_opts();
+    frs_qnode_t *q = T("pomme");
+    frs_status_t rc = frs_xr_search(r, q, &o, collect, &h, NULL);
+    frs_qnode_free(q);
+    assert_int_not_equal(rc, FRS_OK);
+    if (strcmp(frs_xr_fault(r), "b") != 0)
+        fail_msg("fault '%s' after: %s", frs_xr_fault(r), frs_xr_errmsg(r));
+    unsigned long long n;
+    assert_int_not_equal(frs_xr_probe(r, &n), FRS_OK);
+    assert_string_equal(frs_xr_fault(r), "b");
+    frs_xr_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1540,6 +1704,9 @@ int main(void)
         T_(test_xdb_compact_copies_content),
         T_(test_xdb_check_reports_clean_and_damaged),
         T_(test_xdb_reopen_follows_renamed_database),
+        T_(test_xdb_stub_opens_every_shard),
+        T_(test_xdb_remote_timeout_applies_to_stub_shards),
+        T_(test_xdb_fault_names_damaged_shard),
 #undef T_
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

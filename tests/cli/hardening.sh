@@ -15,17 +15,7 @@ for table in postlist termlist position docdata; do
         D="$T/$table-$damage"
         cp -r "$DB" "$D"
         f="$D/$table.glass"
-        if [ $damage = truncate ]; then
-            truncate -s $(( $(stat -c %s "$f") / 3 )) "$f"
-        else
-            python3 -c '
-import sys
-p = sys.argv[1]
-b = bytearray(open(p, "rb").read())
-for i in range(0, len(b), 61):
-    b[i] ^= 0x5a
-open(p, "wb").write(b)' "$f"
-        fi
+        python3 tests/cli/damage.py $damage "$f"
         for q in eglise '"pomme de terre"' 'marseille -vélo'; do
             "$Q" -d "$D" --explain "$q" >/dev/null 2>"$T/err"; rc=$?
             if crashed $rc; then

@@ -29,6 +29,42 @@ first_id() { python3 -c 'import json,sys; h=json.load(sys.stdin)["hits"]; print(
 ids() { python3 -c 'import json,sys; [print(h["article_id"]) for h in json.load(sys.stdin)["hits"]]'; }
 # content fingerprint of a database (query --check)
 fingerprint() { "$Q" -d "$1" --check --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["fingerprint"])'; }
+# start_server ERRFILE ARGS...: `query --serve` on a free loopback port,
+# its stderr in ERRFILE; sets PORT and SPID once it listens (1 if it does
+# not within 15 s)
+start_server() {
+    local errf=$1; shift
+    "$Q" --serve --listen 127.0.0.1:0 "$@" 2>"$errf" &
+    SPID=$!
+    PORT=
+    for _ in $(seq 150); do
+        PORT=$(sed -n 's|^query: serving .* at http://127\.0\.0\.1:\([0-9]*\)/ .*|\1|p' "$errf" 2>/dev/null)
+        [ -n "$PORT" ] && return 0
+        kill -0 $SPID 2>/dev/null || return 1
+        sleep 0.1
+    done
+    return 1
+}
+free_port() {
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+# start_tcpsrv DIR: xapian-tcpsrv for DIR on a free loopback port, leading
+# its own process group (setsid: signals to the group reach the children
+# it forks for connections); sets TPORT and TPID, appends TPID to SERVERS
+SERVERS=()
+start_tcpsrv() {
+    local log
+    TPORT=$(free_port)
+    log="$T/tcpsrv-$TPORT.log"
+    setsid xapian-tcpsrv --port "$TPORT" --interface 127.0.0.1 "$1" >"$log" 2>&1 &
+    TPID=$!
+    SERVERS+=("$TPID")
+    for _ in $(seq 200); do
+        grep -q Listening "$log" 2>/dev/null && return 0
+        sleep 0.05
+    done
+    return 1
+}
 finish() {
     echo "$1: $pass passed, $fail failed"
     [ $fail -eq 0 ]

@@ -14,21 +14,6 @@ cat >"$T/extra.jsonl" <<'EOF'
 EOF
 "$IDX" -d "$DB" corpus/articles.jsonl corpus/txt "$T/extra.jsonl"
 
-PORT=
-SPID=
-start_server() { # start_server ERRFILE ARGS...: sets PORT and SPID
-    local errf=$1; shift
-    "$Q" --serve --listen 127.0.0.1:0 "$@" 2>"$errf" &
-    SPID=$!
-    PORT=
-    for _ in $(seq 100); do
-        PORT=$(sed -n 's|^query: serving .* at http://127\.0\.0\.1:\([0-9]*\)/ .*|\1|p' "$errf")
-        [ -n "$PORT" ] && return 0
-        kill -0 $SPID 2>/dev/null || return 1
-        sleep 0.1
-    done
-    return 1
-}
 # get PATH [CURL ARGS...]: the body in $T/body, headers in $T/head; prints
 # the status code
 get() {

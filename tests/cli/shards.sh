@@ -8,32 +8,14 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 
-# every xapian-tcpsrv started leads its own process group (setsid), so that
-# killing the group also ends the children it forked for connections
-SERVERS=()
+# every xapian-tcpsrv started (start_tcpsrv, lib.sh) leads its own process
+# group, so that killing the group also ends the children it forked
 stop_servers() {
     local p
     for p in "${SERVERS[@]}"; do kill -- -"$p" 2>/dev/null; done
     SERVERS=()
 }
 trap 'stop_servers; jobs -p | xargs -r kill -9 2>/dev/null; rm -rf "$T"' EXIT
-free_port() {
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-# serve DIR: xapian-tcpsrv for DIR on a free loopback port; sets PORT, PID
-serve() {
-    local log
-    PORT=$(free_port)
-    log="$T/tcpsrv-$PORT.log"
-    setsid xapian-tcpsrv --port "$PORT" --interface 127.0.0.1 "$1" >"$log" 2>&1 &
-    PID=$!
-    SERVERS+=("$PID")
-    for _ in $(seq 200); do
-        grep -q Listening "$log" 2>/dev/null && return 0
-        sleep 0.05
-    done
-    return 1
-}
 
 # same A B [LIMIT]: two query --json outputs (or two --batch --json outputs)
 # hold the same hits, ranks and scores (1e-9 relative), and the same BM25
@@ -141,7 +123,7 @@ H3="$T/h3"
 "$IDX" -d "$H3" --shard-by hash:3 corpus/articles.jsonl corpus/txt
 PORTS=() PIDS=()
 for k in h00 h01 h02; do
-    if serve "$H3/$k"; then PORTS+=("$PORT"); PIDS+=("$PID"); else ko "tcpsrv for $k did not start"; fi
+    if start_tcpsrv "$H3/$k"; then PORTS+=("$TPORT"); PIDS+=("$TPID"); else ko "tcpsrv for $k did not start"; fi
 done
 printf 'remote 127.0.0.1:%s\n' "${PORTS[@]}" >"$T/remote.stub"
 printf 'auto h3/h00\nremote 127.0.0.1:%s\nremote 127.0.0.1:%s\n' "${PORTS[1]}" "${PORTS[2]}" >"$T/mixed.stub"

@@ -28,7 +28,7 @@ $(FB)/obj/%.o: %.cc
 	clang++ $(FUZZ_CXXFLAGS) -c -o $@ $<
 
 $(FB)/fuzz_%: $(FB)/obj/tests/fuzz/fuzz_%.o $(FUZZ_LIB_O)
-	clang++ -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $^ $(LIBS)
+	clang++ -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $^ $(LIBS) $(MHD_LIBS)
 
 fuzz-build: $(FUZZ_TARGETS:%=$(FB)/fuzz_%)
 
@@ -51,7 +51,7 @@ fuzz: fuzz-build
 REPLAY_BINS = $(FUZZ_TARGETS:%=$(B)/tests/replay_%)
 $(B)/tests/replay_%: $(B)/obj/tests/fuzz/fuzz_%.o $(B)/obj/tests/fuzz/replay.o $(INDEXER_O) $(QUERY_O) $(COMMON_O)
 	@mkdir -p $(dir $@)
-	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS) $(MHD_LIBS)
 
 $(B)/obj/tests/fuzz/%.o: CPPFLAGS += -Iindexer -Iquery
 $(B)/obj/tests/fuzz/%.o: CFLAGS += -Wno-missing-prototypes

@@ -139,6 +139,13 @@ static frs_status_t find_expansions(frs_pscorer_t *ps, const frs_qword_t *w,
     return rc == FRS_OK && e->oom ? FRS_ENOMEM : rc;
 }
 
+/* The idf of a word held by df of the N articles (BM25's, never
+ * negative). */
+static double idf(double N, double df)
+{
+    return log1p((N - df + 0.5) / (df + 0.5));
+}
+
 frs_status_t frs_pscorer_new(frs_xr_t *xr, frs_analyzer_t *an,
                              const frs_parsed_t *p, frs_pscorer_t **out)
 {
@@ -163,7 +170,7 @@ frs_status_t frs_pscorer_new(frs_xr_t *xr, frs_analyzer_t *an,
             double df = (double)ps->exp[i].df;
             if (df > N)
                 df = N;
-            ps->idf[i] = log(1.0 + (N - df + 0.5) / (df + 0.5));
+            ps->idf[i] = idf(N, df);
             continue;
         }
         char term[256];
@@ -173,7 +180,7 @@ frs_status_t frs_pscorer_new(frs_xr_t *xr, frs_analyzer_t *an,
         unsigned long long df = 0;
         if (n > 0 && (size_t)n < sizeof term)
             rc = frs_xr_termfreq(xr, term, (size_t)n, &df);
-        ps->idf[i] = log(1.0 + (N - (double)df + 0.5) / ((double)df + 0.5));
+        ps->idf[i] = idf(N, (double)df);
         if (rc == FRS_OK && w->stem[0])
             rc = find_forms(ps, w, &ps->forms[i]);
     }

@@ -43,10 +43,11 @@ CMOCKA_LIBS = $(shell pkg-config --libs cmocka)
 COMMON_C = common/status.c common/utf8.c common/analyzer.c common/stopwords.c \
 	common/qtree.c common/bm25.c common/passage.c common/docdata.c \
 	common/buf.c common/hash.c common/dbswap.c common/strset.c common/shards.c \
-	common/schema.c
+	common/schema.c common/date.c
 COMMON_CXX = common/xdb.cc
-INDEXER_C = indexer/ingest.c indexer/docbuild.c indexer/indexer.c \
-	indexer/parallel.c indexer/feed.c indexer/prune.c indexer/summary.c
+INDEXER_C = indexer/ingest.c indexer/plaintext.c indexer/docbuild.c \
+	indexer/indexer.c indexer/parallel.c indexer/feed.c indexer/prune.c \
+	indexer/summary.c
 QUERY_C = query/qparse.c query/highlight.c query/passages.c query/explain.c \
 	query/search.c query/output.c query/admin.c query/suggest.c \
 	query/server.c query/watchdog.c query/workq.c query/health.c
@@ -58,9 +59,9 @@ COMMON_O = $(COMMON_C:%.c=$(B)/obj/%.o) $(COMMON_CXX:%.cc=$(B)/obj/%.o)
 INDEXER_O = $(INDEXER_C:%.c=$(B)/obj/%.o)
 QUERY_O = $(QUERY_C:%.c=$(B)/obj/%.o) $(B)/obj/gen/www.o
 
-COMMON_TESTS = utf8 analyzer qtree bm25 passage docdata xdb hash buf strset dbswap schema
-APP_TESTS = ingest indexer feed prune summary qparse highlight search suggest server shards \
-	watchdog workq health
+COMMON_TESTS = utf8 analyzer qtree bm25 passage docdata xdb hash buf strset dbswap schema date
+APP_TESTS = ingest plaintext indexer feed prune summary qparse highlight search suggest server \
+	shards watchdog workq health
 APP_TESTS += notify
 UNIT_BINS = $(COMMON_TESTS:%=$(B)/tests/test_%) $(APP_TESTS:%=$(B)/tests/test_%)
 
@@ -138,6 +139,7 @@ check: all $(UNIT_BINS) $(REPLAY_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 	@$(MAKE) --no-print-directory replay
 	@tests/cli/run.sh $(B)
+	@tests/cli/shell.sh $(B)
 	@tests/cli/nightly.sh $(B)
 	@tests/cli/feeds.sh $(B)
 	@tests/cli/hardening.sh $(B)

@@ -479,6 +479,15 @@ static frs_status_t add_part(frs_analyzer_t *an, const unsigned char *s,
     p->xoff = an->word.len;
     frs_status_t rc = number ? fold_number(an, s, a, b)
                              : fold_part(an, s, a, b);
+    /* an inner apostrophe is dropped: "aujourd'hui" is "aujourdhui" */
+    if (rc == FRS_OK && an->word.len > p->xoff) {
+        char *o = an->word.data + p->xoff, *end = an->word.data + an->word.len;
+        for (char *c = o; c < end; c++)
+            if (*c != '\'')
+                *o++ = *c;
+        an->word.len = (size_t)(o - an->word.data);
+        an->word.data[an->word.len] = '\0';
+    }
     p->xlen = an->word.len - p->xoff;
     return rc;
 }
@@ -493,9 +502,13 @@ static int emit_word(frs_analyzer_t *an, unsigned *pos, frs_token_cb cb,
     int r;
 
     if (np > 1) {
+        /* "week-end" is "weekend"; "2023-2024" keeps its hyphen */
+        int letters = 0;
+        for (size_t k = 0; k < np; k++)
+            letters |= !pv[k].number;
         frs_buf_reset(&an->comp);
         for (size_t k = 0; k < np; k++) {
-            if (k)
+            if (k && !letters)
                 frs_buf_putc(&an->comp, '-');
             frs_buf_append(&an->comp, an->word.data + pv[k].xoff, pv[k].xlen);
         }

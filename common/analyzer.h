@@ -15,10 +15,15 @@
  *
  * Special cases:
  *  - "aujourd'hui", "prud'homme": an apostrophe inside a word that is not an
- *    elision keeps the word whole; the exact form spells it with ASCII '.
+ *    elision keeps the word whole, and is dropped from its exact form
+ *    ("aujourdhui", "prudhomme"), so the spelling without it is the same
+ *    word.
  *  - hyphenated compounds ("porte-monnaie"): each part is a token with its own
  *    position, and the whole compound is one more token (FRS_TOK_COMPOUND)
- *    that shares the position of its first part.
+ *    that shares the position of its first part.  Its exact form is its
+ *    parts' joined without hyphens ("portemonnaie", "weekend"), so the
+ *    spelling without hyphens is the same word; when every part is a
+ *    number ("2023-2024") they are joined with '-'.
  *  - numbers: digits joined by '.' or ',' stay one token ("3,5"); groups of
  *    three digits after a space, U+00A0, U+202F or U+2009 are joined to the
  *    preceding 1-3 digit group ("1 000 000" -> "1000000").  Numbers are not
@@ -37,7 +42,8 @@
  *    U+2011) only between two word characters.
  *  - an elision is stripped only at the start of the whole word
  *    ("l'arc-en-ciel" -> compound "arc-en-ciel"); start excludes it.
- *  - a compound's exact form is its parts' exact forms joined with '-'.
+ *  - a compound's exact form is its parts' exact forms joined (with '-' only
+ *    between numbers).
  *  - a thousands group joins only if its 3 digits are not followed by a
  *    letter or digit.  A plain digit run followed by letters is a word
  *    ("19e", "320A"); a joined number followed by letters ends there
@@ -61,8 +67,10 @@ FRS_BEGIN_DECLS
 #define FRS_MAX_WORD_BYTES 120
 
 /* Version of the analysis rules.  Bump it when any rule above changes the
- * terms produced: databases record it and query refuses a mismatch. */
-#define FRS_ANALYZER_VERSION 2
+ * terms produced: databases record it and query refuses a mismatch.
+ * Version 3: exact forms drop inner apostrophes and a compound's hyphens
+ * (they were kept in 2). */
+#define FRS_ANALYZER_VERSION 3
 
 enum {
     FRS_TOK_STOP = 1,      /* exact form is a French stop word */

@@ -85,6 +85,20 @@ fail:
     return NULL;
 }
 
+frs_qnode_t *frs_qnode_wildcard(const char *term, size_t len,
+                                size_t field_len, unsigned max_expansion)
+{
+    if (field_len > len)
+        return NULL;
+    frs_qnode_t *q = frs_qnode_term(term, len);
+    if (!q)
+        return NULL;
+    q->op = FRS_Q_WILDCARD;
+    q->field_len = field_len;
+    q->max_expansion = max_expansion;
+    return q;
+}
+
 frs_status_t frs_qnode_add(frs_qnode_t *parent, frs_qnode_t *kid)
 {
     if (!parent || !kid) {
@@ -136,6 +150,7 @@ static const char *op_name(frs_qop_t op)
     case FRS_Q_SCALE: return "SCALE";
     case FRS_Q_VALUE_RANGE: return "VALUE_RANGE";
     case FRS_Q_MATCH_ALL: return "MATCH_ALL";
+    case FRS_Q_WILDCARD: return "WILDCARD";
     }
     return "UNKNOWN";
 }
@@ -156,6 +171,10 @@ static void describe(frs_buf_t *b, const frs_qnode_t *q)
         return;
     case FRS_Q_MATCH_ALL:
         frs_buf_puts(b, "MATCH_ALL");
+        return;
+    case FRS_Q_WILDCARD:
+        frs_buf_append(b, q->term ? q->term : "", q->term ? q->term_len : 0);
+        frs_buf_putc(b, '*');
         return;
     case FRS_Q_VALUE_RANGE:
         frs_buf_printf(b, "VALUE_RANGE(%u, %s, %s)", q->slot,

@@ -27,7 +27,13 @@ typedef enum {
     FRS_Q_SCALE,       /* one child, its weight multiplied by scale */
     FRS_Q_VALUE_RANGE, /* documents whose value in slot is in [lo, hi]
                           (byte order; an empty bound is open) */
-    FRS_Q_MATCH_ALL    /* every document, weight 0 */
+    FRS_Q_MATCH_ALL,   /* every document, weight 0 */
+    FRS_Q_WILDCARD     /* any term starting with term: a document weighs
+                          as its best such term (Xapian's OP_MAX).  More
+                          than max_expansion such terms in the database
+                          make the search fail (FRS_EINVAL, a message
+                          naming term without its first field_len bytes,
+                          the field prefix) */
 } frs_qop_t;
 
 typedef struct frs_qnode frs_qnode_t;
@@ -38,6 +44,8 @@ struct frs_qnode {
     double scale;         /* SCALE */
     unsigned slot;        /* VALUE_RANGE */
     char *lo, *hi;        /* VALUE_RANGE: owned, may be NULL */
+    unsigned max_expansion; /* WILDCARD */
+    size_t field_len;     /* WILDCARD: length of the field prefix of term */
     frs_qnode_t **kids;   /* owned */
     size_t nkids, cap;
 };
@@ -47,6 +55,10 @@ frs_qnode_t *frs_qnode_new(frs_qop_t op);
 frs_qnode_t *frs_qnode_term(const char *term, size_t len);
 frs_qnode_t *frs_qnode_scale(frs_qnode_t *kid, double scale); /* owns kid */
 frs_qnode_t *frs_qnode_range(unsigned slot, const char *lo, const char *hi);
+/* Terms starting with term[0..len), whose first field_len bytes are a
+ * field prefix ("S" for titles, "" for body words). */
+frs_qnode_t *frs_qnode_wildcard(const char *term, size_t len,
+                                size_t field_len, unsigned max_expansion);
 
 /* Append kid to parent.  FRS_OK or FRS_ENOMEM (kid freed). */
 frs_status_t frs_qnode_add(frs_qnode_t *parent, frs_qnode_t *kid);
@@ -55,7 +67,8 @@ frs_status_t frs_qnode_add(frs_qnode_t *parent, frs_qnode_t *kid);
 void frs_qnode_free(frs_qnode_t *q);
 
 /* Write a readable form of the tree to a malloc'd string (for --explain and
- * tests), e.g. OR(Zpomm SCALE(2,pomme)).  NULL when out of memory. */
+ * tests), e.g. OR(Zpomm SCALE(2,pomme)), a wildcard written term*.  NULL
+ * when out of memory. */
 char *frs_qnode_describe(const frs_qnode_t *q);
 
 FRS_END_DECLS

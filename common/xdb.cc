@@ -1306,6 +1306,15 @@ Xapian::Query build_query(const frs_qnode_t *q, int depth)
     }
     case FRS_Q_MATCH_ALL:
         return Xapian::Query::MatchAll;
+    case FRS_Q_WILDCARD:
+        // An empty pattern would expand to every term of the field.
+        if (!q->term || q->term_len <= q->field_len)
+            throw BadArgument{"invalid query: empty prefix"};
+        return Xapian::Query(Xapian::Query::OP_WILDCARD,
+                             std::string(q->term, q->term_len),
+                             q->max_expansion,
+                             Xapian::Query::WILDCARD_LIMIT_ERROR,
+                             Xapian::Query::OP_MAX);
     }
     throw BadArgument{"invalid query: unknown operator"};
 }
@@ -1360,6 +1369,51 @@ void run_search(Xapian::Database &db, const Xapian::Query &query,
              ++t)
             facets.emplace_back(*t, t.get_termfreq());
     }
+}
+
+// The first wildcard of q that expands to more terms than its limit in db,
+// or NULL.  Throws like any read.
+const frs_qnode_t *wide_wildcard(Xapian::Database &db, const frs_qnode_t *q,
+                                 int depth)
+{
+    if (!q || depth > MAX_QUERY_DEPTH)
+        return nullptr;
+    if (q->op == FRS_Q_WILDCARD && q->term) {
+        std::string p(q->term, q->term_len);
+        Xapian::termcount n = 0;
+        for (Xapian::TermIterator it = db.allterms_begin(p),
+                                  end = db.allterms_end(p);
+             it != end && n <= q->max_expansion; ++it)
+            n++;
+        return n > q->max_expansion ? q : nullptr;
+    }
+    for (size_t i = 0; i < q->nkids && q->kids; i++)
+        if (const frs_qnode_t *w = wide_wildcard(db, q->kids[i], depth + 1))
+            return w;
+    return nullptr;
+}
+
+// A prefix search expanded to too many words: FRS_EINVAL, with a message
+// naming the prefix (without its field prefix) and the limit.
+frs_status_t wildcard_fail(frs_xr_t *h, const frs_qnode_t *q,
+                           const Xapian::WildcardError &e) noexcept
+{
+    try {
+        const frs_qnode_t *w = wide_wildcard(h->db, q, 0);
+        if (w) {
+            set_msg(h->err, ERRMSG_SIZE,
+                    "the prefix '%.*s*' matches more than %u words; type "
+                    "more of the word",
+                    static_cast<int>(w->term_len - w->field_len),
+                    w->term + w->field_len, w->max_expansion);
+            return FRS_EINVAL;
+        }
+    } catch (...) {
+        // fall back on Xapian's message
+    }
+    set_msg(h->err, ERRMSG_SIZE, "a prefix matches too many words: %s",
+            e.get_msg().c_str());
+    return FRS_EINVAL;
 }
 
 // After a failed search over several shards: the one that fails it alone
@@ -1438,6 +1492,8 @@ extern "C" frs_status_t frs_xr_search(frs_xr_t *h, const frs_qnode_t *q,
             }
         }
         return FRS_OK;
+    } catch (const Xapian::WildcardError &e) {
+        return wildcard_fail(h, q, e);
     } catch (...) {
         frs_status_t rc = xdb_fail(h);
         if (rc != FRS_EREMOTE && rc != FRS_EINVAL && rc != FRS_ENOMEM)

@@ -18,6 +18,8 @@
 #include <zlib.h>
 
 #include "buf.h"
+#include "date.h"
+#include "plaintext.h"
 #include "schema.h"
 #include "utf8.h"
 
@@ -51,22 +53,12 @@ static size_t max_bytes(const frs_ingest_t *in)
                                  : FRS_INGEST_MAX_ARTICLE_BYTES;
 }
 
-/* Accept "YYYY-MM-DD", optionally followed by 'T' or ' ' and a time. */
+/* Accept a calendar date "YYYY-MM-DD" (date.h), optionally followed by 'T'
+ * or ' ' and a time (which is not checked and not kept). */
 static int valid_date(const char *s)
 {
-    for (int i = 0; i < 10; i++) {
-        if (i == 4 || i == 7) {
-            if (s[i] != '-')
-                return 0;
-        } else if (s[i] < '0' || s[i] > '9') {
-            return 0;
-        }
-    }
-    if (s[10] != '\0' && s[10] != 'T' && s[10] != ' ')
-        return 0;
-    int m = (s[5] - '0') * 10 + (s[6] - '0');
-    int d = (s[8] - '0') * 10 + (s[9] - '0');
-    return m >= 1 && m <= 12 && d >= 1 && d <= 31;
+    return strnlen(s, 10) == 10 && frs_date_valid_n(s, 10) &&
+           (s[10] == '\0' || s[10] == 'T' || s[10] == ' ');
 }
 
 static int blank(const char *s, size_t n)
@@ -198,7 +190,8 @@ static frs_status_t jsonl_line(const frs_ingest_t *in, const char *source,
     a.date = opt_string(in, o, "date", source, lineno, id);
     if (a.date && !valid_date(a.date)) {
         report(in, FRS_REPORT_WARNING, source, lineno, id,
-               "\"date\" \"%.40s\" is not YYYY-MM-DD; ignored", a.date);
+               "\"date\" \"%.40s\" is not a calendar date "
+               "YYYY-MM-DD; ignored", a.date);
         a.date = NULL;
     }
     rc = in->article(in->ctx, &a);
@@ -212,6 +205,27 @@ frs_status_t frs_ingest_jsonl_line(const frs_ingest_t *in, const char *source,
                                    size_t len)
 {
     return jsonl_line(in, source, lineno, line, len, 0);
+}
+
+/* A text file in a single-byte encoding is refused with the command that
+ * converts it (plaintext.h); UTF-8 with a few bad bytes goes on.  Returns
+ * 0 when refused (reported). */
+static int text_is_utf8(const frs_ingest_t *in, const char *source,
+                        const char *id, const char *data, size_t len)
+{
+    size_t bad = 0;
+    unsigned char first = 0;
+    frs_text_encoding_t e = frs_plaintext_encoding(data, len, &bad, &first);
+    if (e != FRS_TEXT_LATIN1 && e != FRS_TEXT_CP1252)
+        return 1;
+    const char *enc = e == FRS_TEXT_LATIN1 ? "latin1" : "windows-1252";
+    report(in, FRS_REPORT_REJECT, source, 0, id,
+           "not UTF-8: it reads as %s (%zu bytes such as 0x%02X are not "
+           "UTF-8); convert it: iconv -f %s -t utf-8 '%s' > '%s.utf8' && "
+           "mv '%s.utf8' '%s'",
+           e == FRS_TEXT_LATIN1 ? "Latin-1" : "Windows-1252", bad, first, enc,
+           source, source, source, source);
+    return 0;
 }
 
 frs_status_t frs_ingest_text(const frs_ingest_t *in, const char *source,
@@ -232,6 +246,8 @@ frs_status_t frs_ingest_text(const frs_ingest_t *in, const char *source,
                "binary file (NUL byte at offset %zu)", (size_t)(nul - data));
         return FRS_OK;
     }
+    if (!text_is_utf8(in, source, id, data, len))
+        return FRS_OK;
     char *clean = NULL;
     size_t clean_len = 0, nbad = 0;
     if (frs_utf8_sanitize(data, len, &clean, &clean_len, &nbad) != FRS_OK)
@@ -270,9 +286,16 @@ frs_status_t frs_ingest_text(const frs_ingest_t *in, const char *source,
         report(in, FRS_REPORT_WARNING, source, 0, id,
                "invalid UTF-8: %zu byte sequence%s replaced by U+FFFD", nbad,
                nbad > 1 ? "s" : "");
-    frs_article_t a = {source, 0, id, clean + ts, NULL, NULL,
-                       clean + body_start, clean_len - body_start};
-    rc = in->article(in->ctx, &a);
+    char *body = NULL;
+    size_t body_len = 0;
+    rc = frs_plaintext_paragraphs(clean + body_start, clean_len - body_start,
+                                  &body, &body_len);
+    if (rc == FRS_OK) {
+        frs_article_t a = {source, 0, id, clean + ts, NULL, NULL, body,
+                           body_len};
+        rc = in->article(in->ctx, &a);
+    }
+    free(body);
 out:
     free(clean);
     return rc;

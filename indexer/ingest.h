@@ -77,7 +77,11 @@ frs_status_t frs_ingest_jsonl_line(const frs_ingest_t *in, const char *source,
                                    size_t len);
 
 /* Deliver one plain-text article: first non-empty line = title, the rest =
- * body.  Exposed for tests and fuzzing. */
+ * body, its lines made into paragraphs (plaintext.h: line endings, one
+ * paragraph per line or hard-wrapped).  A text in a single-byte encoding
+ * (Latin-1, Windows-1252) is rejected with the iconv command that converts
+ * it; UTF-8 with a few invalid bytes is a warning.  Exposed for tests and
+ * fuzzing. */
 frs_status_t frs_ingest_text(const frs_ingest_t *in, const char *source,
                              const char *id, const char *data, size_t len);
 

@@ -50,20 +50,34 @@ done:
     return found;
 }
 
-static int add_part(ctx_t *e, const frs_qnode_t *q, double factor, double *w)
+/* The BM25 part of term[0..len) in the document, into *x (x->term not
+ * set); 0 when the document does not hold it (or on error: e->rc). */
+static int weigh(ctx_t *e, const char *term, size_t len, double factor,
+                 frs_explain_t *x)
 {
     unsigned wdf = 0;
     unsigned long long tf = 0;
-    frs_status_t rc = frs_xr_doc_wdf(e->xr, e->docid, q->term, q->term_len,
-                                     &wdf);
+    frs_status_t rc = frs_xr_doc_wdf(e->xr, e->docid, term, len, &wdf);
     if (rc == FRS_OK && wdf > 0)
-        rc = frs_xr_termfreq(e->xr, q->term, q->term_len, &tf);
+        rc = frs_xr_termfreq(e->xr, term, len, &tf);
     if (rc != FRS_OK) {
         e->rc = rc;
         return 0;
     }
     if (wdf == 0)
         return 0;
+    x->factor = factor;
+    x->wdf = wdf;
+    x->termfreq = tf;
+    x->part = frs_bm25_term(e->p, (double)e->st.doccount, (double)tf, 1, wdf,
+                            (double)e->out->doclen, e->st.avlength, factor);
+    return 1;
+}
+
+/* Record part x of term[0..len) and add its weight to *w. */
+static int record(ctx_t *e, const char *term, size_t len,
+                  const frs_explain_t *x, double *w)
+{
     frs_explained_t *o = e->out;
     frs_explain_t *v = realloc(o->parts, (o->n + 1) * sizeof *v);
     if (!v) {
@@ -71,20 +85,65 @@ static int add_part(ctx_t *e, const frs_qnode_t *q, double factor, double *w)
         return 0;
     }
     o->parts = v;
-    frs_explain_t *x = &v[o->n];
-    x->term = strndup(q->term, q->term_len);
-    if (!x->term) {
+    v[o->n] = *x;
+    v[o->n].term = strndup(term, len);
+    if (!v[o->n].term) {
         e->rc = FRS_ENOMEM;
         return 0;
     }
     o->n++;
-    x->factor = factor;
-    x->wdf = wdf;
-    x->termfreq = tf;
-    x->part = frs_bm25_term(e->p, (double)e->st.doccount, (double)tf, 1, wdf,
-                            (double)o->doclen, e->st.avlength, factor);
     *w += x->part.weight;
     return 1;
+}
+
+static int add_part(ctx_t *e, const frs_qnode_t *q, double factor, double *w)
+{
+    frs_explain_t x;
+    return weigh(e, q->term, q->term_len, factor, &x) &&
+           record(e, q->term, q->term_len, &x, w);
+}
+
+/* A wildcard weighs as its best term in the document (Xapian's OP_MAX). */
+typedef struct {
+    ctx_t *e;
+    double factor;
+    frs_explain_t best;
+    char *term;
+} wild_t;
+
+static int on_expansion(void *ctx, const char *term, size_t len,
+                        unsigned long long termfreq)
+{
+    (void)termfreq;
+    wild_t *c = ctx;
+    frs_explain_t x;
+    if (!weigh(c->e, term, len, c->factor, &x))
+        return c->e->rc != FRS_OK;
+    if (c->term && x.part.weight <= c->best.part.weight)
+        return 0;
+    char *t = strndup(term, len);
+    if (!t) {
+        c->e->rc = FRS_ENOMEM;
+        return 1;
+    }
+    free(c->term);
+    c->term = t;
+    c->best = x;
+    return 0;
+}
+
+static int add_wildcard(ctx_t *e, const frs_qnode_t *q, double factor,
+                        double *w)
+{
+    wild_t c = {e, factor, {0}, NULL};
+    frs_status_t rc = frs_xr_each_term(e->xr, q->term, q->max_expansion,
+                                       on_expansion, &c);
+    if (rc != FRS_OK && e->rc == FRS_OK)
+        e->rc = rc;
+    int m = e->rc == FRS_OK && c.term &&
+            record(e, c.term, strlen(c.term), &c.best, w);
+    free(c.term);
+    return m;
 }
 
 /* Drop the parts recorded since mark (a branch that did not match). */
@@ -104,6 +163,8 @@ static int eval(ctx_t *e, const frs_qnode_t *q, double factor, double *w)
     switch (q->op) {
     case FRS_Q_TERM:
         return add_part(e, q, factor, w);
+    case FRS_Q_WILDCARD:
+        return add_wildcard(e, q, factor, w);
     case FRS_Q_PHRASE:
         if (!phrase_found(e, q))
             return 0;

@@ -17,12 +17,21 @@ typedef struct {
     size_t n;
 } forms_t;
 
+/* The words a prefix of the query expands to in the database. */
+typedef struct {
+    char **v;
+    size_t n, cap;
+    unsigned long long df; /* the documents holding them, summed */
+    int oom;
+} expansion_t;
+
 struct frs_pscorer {
     frs_xr_t *xr;
     frs_analyzer_t *an;
     const frs_parsed_t *p;
     double *idf;   /* per query word */
     forms_t *forms; /* per query word */
+    expansion_t *exp; /* per query word (prefixes) */
 };
 
 /* Other forms of a word are looked for among the terms that start with
@@ -96,6 +105,47 @@ static frs_status_t find_forms(frs_pscorer_t *ps, const frs_qword_t *w,
     return rc != FRS_OK ? rc : sc.rc;
 }
 
+/* Lexicon callback: one more word a prefix expands to. */
+static int on_expansion(void *ctx, const char *term, size_t len,
+                        unsigned long long tf)
+{
+    expansion_t *e = ctx;
+    if (e->n == e->cap) {
+        size_t cap = e->cap ? e->cap * 2 : 16;
+        char **v = realloc(e->v, cap * sizeof *v);
+        if (!v) {
+            e->oom = 1;
+            return 1;
+        }
+        e->v = v;
+        e->cap = cap;
+    }
+    if (!(e->v[e->n] = strndup(term, len))) {
+        e->oom = 1;
+        return 1;
+    }
+    e->n++;
+    e->df += tf;
+    return 0;
+}
+
+/* The body words starting with prefix w->exact (at most as many as a
+ * search accepts: it failed on more). */
+static frs_status_t find_expansions(frs_pscorer_t *ps, const frs_qword_t *w,
+                                    expansion_t *e)
+{
+    frs_status_t rc = frs_xr_each_term(ps->xr, w->exact, FRS_QP_PREFIX_MAX,
+                                       on_expansion, e);
+    return rc == FRS_OK && e->oom ? FRS_ENOMEM : rc;
+}
+
+/* The idf of a word held by df of the N articles (BM25's, never
+ * negative). */
+static double idf(double N, double df)
+{
+    return log1p((N - df + 0.5) / (df + 0.5));
+}
+
 frs_status_t frs_pscorer_new(frs_xr_t *xr, frs_analyzer_t *an,
                              const frs_parsed_t *p, frs_pscorer_t **out)
 {
@@ -108,11 +158,21 @@ frs_status_t frs_pscorer_new(frs_xr_t *xr, frs_analyzer_t *an,
     ps->p = p;
     ps->idf = calloc(p->nqwords ? p->nqwords : 1, sizeof *ps->idf);
     ps->forms = calloc(p->nqwords ? p->nqwords : 1, sizeof *ps->forms);
+    ps->exp = calloc(p->nqwords ? p->nqwords : 1, sizeof *ps->exp);
     frs_xr_stats_t st;
-    frs_status_t rc = ps->idf && ps->forms ? frs_xr_stats(xr, &st)
-                                           : FRS_ENOMEM;
+    frs_status_t rc = ps->idf && ps->forms && ps->exp ? frs_xr_stats(xr, &st)
+                                                      : FRS_ENOMEM;
     for (size_t i = 0; rc == FRS_OK && i < p->nqwords; i++) {
         const frs_qword_t *w = &p->words[i];
+        double N = (double)st.doccount;
+        if (w->prefix) {
+            rc = find_expansions(ps, w, &ps->exp[i]);
+            double df = (double)ps->exp[i].df;
+            if (df > N)
+                df = N;
+            ps->idf[i] = idf(N, df);
+            continue;
+        }
         char term[256];
         int n = w->stem[0] ? snprintf(term, sizeof term, "%s%s",
                                       FRS_PFX_STEM, w->stem)
@@ -120,8 +180,7 @@ frs_status_t frs_pscorer_new(frs_xr_t *xr, frs_analyzer_t *an,
         unsigned long long df = 0;
         if (n > 0 && (size_t)n < sizeof term)
             rc = frs_xr_termfreq(xr, term, (size_t)n, &df);
-        double N = (double)st.doccount;
-        ps->idf[i] = log(1.0 + (N - (double)df + 0.5) / ((double)df + 0.5));
+        ps->idf[i] = idf(N, (double)df);
         if (rc == FRS_OK && w->stem[0])
             rc = find_forms(ps, w, &ps->forms[i]);
     }
@@ -140,6 +199,12 @@ void frs_pscorer_free(frs_pscorer_t *ps)
     for (size_t i = 0; ps->forms && i < ps->p->nqwords; i++)
         for (size_t k = 0; k < ps->forms[i].n; k++)
             free(ps->forms[i].form[k]);
+    for (size_t i = 0; ps->exp && i < ps->p->nqwords; i++) {
+        for (size_t k = 0; k < ps->exp[i].n; k++)
+            free(ps->exp[i].v[k]);
+        free(ps->exp[i].v);
+    }
+    free(ps->exp);
     free(ps->forms);
     free(ps->idf);
     free(ps);
@@ -199,6 +264,12 @@ frs_status_t frs_pscorer_run(frs_pscorer_t *ps, unsigned docid,
     for (size_t k = 0; o.rc == FRS_OK && k < nw; k++) {
         const frs_qword_t *w = &ps->p->words[k];
         double *t = tf + k * np, sum = 0;
+        if (w->prefix) {
+            const expansion_t *e = &ps->exp[k];
+            for (size_t j = 0; o.rc == FRS_OK && j < e->n; j++)
+                count_form(&o, k, e->v[j], strlen(e->v[j]), 1.0);
+            continue;
+        }
         count_form(&o, k, w->exact, strlen(w->exact), 1.0);
         for (size_t i = 0; i < np; i++)
             sum += t[i];
@@ -231,12 +302,17 @@ static int on_title_token(void *ctx, const frs_token_t *t)
     const frs_parsed_t *p = c->ps->p;
     for (size_t k = 0; k < p->nqwords; k++) {
         const frs_qword_t *w = &p->words[k];
-        if (strlen(w->exact) == t->exact_len &&
-            memcmp(w->exact, t->exact, t->exact_len) == 0)
+        size_t wl = strlen(w->exact);
+        if (w->prefix) {
+            if (t->exact_len >= wl && memcmp(w->exact, t->exact, wl) == 0)
+                c->tf[k] += 1.0;
+        } else if (wl == t->exact_len &&
+                   memcmp(w->exact, t->exact, t->exact_len) == 0) {
             c->tf[k] += 1.0;
-        else if (w->stem[0] && strlen(w->stem) == t->stem_len &&
-                 memcmp(w->stem, t->stem, t->stem_len) == 0)
+        } else if (w->stem[0] && strlen(w->stem) == t->stem_len &&
+                   memcmp(w->stem, t->stem, t->stem_len) == 0) {
             c->tf[k] += FRS_PSCORE_STEM_WEIGHT;
+        }
     }
     return 0;
 }

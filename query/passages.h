@@ -4,7 +4,8 @@
  * passage gets a score: the sum over the query's body words of the word's
  * idf times a saturating function of its occurrences in the passage, where
  * the exact form counts 1 and another form with the same stem
- * FRS_PSCORE_STEM_WEIGHT.  The best passage is the one shown for a hit.
+ * FRS_PSCORE_STEM_WEIGHT; for a prefix (qparse.h), every word it expands
+ * to counts 1 and its idf is that of all of them together.  The best passage is the one shown for a hit.
  *
  * Ownership: a scorer borrows the reader, the analyzer and the parsed
  * query, which must outlive it.

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "analyzer.h"
+#include "date.h"
 #include "passages.h"
 #include "schema.h"
 
@@ -333,16 +334,6 @@ static void on_date(void *ctx, const char *value, size_t len,
 
 /* ---- running a query ---- */
 
-static int valid_day(const char *d)
-{
-    if (strlen(d) != 10 || d[4] != '-' || d[7] != '-')
-        return 0;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (d[i] < '0' || d[i] > '9'))
-            return 0;
-    return 1;
-}
-
 static void ymd(const char *d, char out[9])
 {
     memcpy(out, d, 4);
@@ -505,8 +496,10 @@ frs_status_t frs_searcher_run(frs_searcher_t *s, const char *q, size_t len,
     *errmsg = NULL;
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    if ((p->from && !valid_day(p->from)) || (p->to && !valid_day(p->to))) {
-        *errmsg = strdup("dates must be written YYYY-MM-DD");
+    const char *bad = p->from && !frs_date_valid(p->from) ? p->from
+                      : p->to && !frs_date_valid(p->to)   ? p->to : NULL;
+    if (bad) {
+        *errmsg = msgf(bad, "not a calendar date", "dates are YYYY-MM-DD");
         return FRS_EINVAL;
     }
     frs_results_t *r = calloc(1, sizeof *r);

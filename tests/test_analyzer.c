@@ -93,6 +93,12 @@ static void check_token(run_t *r, const frs_token_t *t)
     char *f = NULL;
     size_t flen = 0;
     assert_int_equal(frs_utf8_fold(slice, slen, &f, &flen), FRS_OK);
+    /* exact forms drop inner apostrophes, and a compound's hyphens */
+    size_t kept = 0;
+    for (size_t i = 0; i < flen; i++)
+        if (f[i] != '\'' && !(f[i] == '-' && (t->flags & FRS_TOK_COMPOUND)))
+            f[kept++] = f[i];
+    flen = kept;
     if (t->flags & FRS_TOK_HASHED) {
         assert_true(flen > FRS_MAX_WORD_BYTES);
     } else {
@@ -189,10 +195,12 @@ static const struct {
     { "l\xca\xbc\xc3\xa9" "cole", "ecole" },                /* U+02BC */
     { "c\xc5\x93ur coeur C\xc5\x92UR", "coeur|coeur|coeur" },
     { "L\xc3\xa6titia", "laetitia" },
-    { "aujourd'hui", "aujourd'hui" },
-    { "aujourd\xe2\x80\x99hui", "aujourd'hui" },
-    { "d'aujourd'hui", "aujourd'hui" },
-    { "prud'homme", "prud'homme" },
+    { "aujourd'hui", "aujourdhui" },
+    { "aujourd\xe2\x80\x99hui", "aujourdhui" },
+    { "d'aujourd'hui", "aujourdhui" },
+    { "prud'homme", "prudhomme" },
+    { "prud\xca\xbchommes", "prudhommes" },             /* U+02BC */
+    { "presqu'\xc3\xaele", "presquile" },
     { "jusqu'\xc3\xa0", "a" },
     { "Jusqu'\xc3\xa0 demain", "a|demain" },
     { "qu\xe2\x80\x99il", "il" },
@@ -212,11 +220,14 @@ static const struct {
     { "3,5kg 19e A320", "3,5|kg|19e|a320" },
     { "12 500euros", "12|500euros" },
     { "fin. 3, 4", "fin|3|4" },
-    { "porte-monnaie", "porte-monnaie|porte|monnaie" },
-    { "porte\xe2\x80\x90monnaie", "porte-monnaie|porte|monnaie" }, /* U+2010 */
-    { "l'arc-en-ciel", "arc-en-ciel|arc|en|ciel" },
-    { "covid-19", "covid-19|covid|19" },
+    { "porte-monnaie", "portemonnaie|porte|monnaie" },
+    { "porte\xe2\x80\x90monnaie", "portemonnaie|porte|monnaie" }, /* U+2010 */
+    { "l'arc-en-ciel", "arcenciel|arc|en|ciel" },
+    { "week-end", "weekend|week|end" },
+    { "covid-19", "covid19|covid|19" },
     { "1 000-2 000", "1000-2000|1000|2000" },
+    { "2023-2024", "2023-2024|2023|2024" },
+    { "aujourd'hui-m\xc3\xaame", "aujourdhuimeme|aujourdhui|meme" },
     { "--a-- -b c-", "a|b|c" },
     { "Stra\xc3\x9f" "e", "strasse" },
     { "\xef\xac\x81n", "fin" },                             /* ﬁ ligature */
@@ -324,7 +335,7 @@ static void test_analyzer_elision_offsets(void **state)
                         strlen("\xc3\x89glise"));
     assert_int_equal(r.toks[0].pos, 0);
     /* The elided compound spans "arc-en-ciel" only. */
-    assert_string_equal(r.toks[2].exact, "arc-en-ciel");
+    assert_string_equal(r.toks[2].exact, "arcenciel");
     assert_int_equal(r.toks[2].flags & FRS_TOK_COMPOUND, FRS_TOK_COMPOUND);
     assert_int_equal(r.toks[2].end - r.toks[2].start, strlen("arc-en-ciel"));
     assert_memory_equal(in + r.toks[2].start, "arc-en-ciel",
@@ -346,7 +357,7 @@ static void test_analyzer_compound_positions(void **state)
         size_t start, end;
     } want[] = {
         { "un", 0, FRS_TOK_STOP, 0, 2 },
-        { "porte-monnaie", 1, FRS_TOK_COMPOUND, 3, 16 },
+        { "portemonnaie", 1, FRS_TOK_COMPOUND, 3, 16 },
         { "porte", 1, FRS_TOK_PART, 3, 8 },
         { "monnaie", 2, FRS_TOK_PART, 9, 16 },
         { "neuf", 3, 0, 17, 21 },
@@ -361,7 +372,7 @@ static void test_analyzer_compound_positions(void **state)
     /* Without the leading word: compound at 0, parts 0 and 1, next at 2. */
     run(*state, &r, "porte-monnaie rouge");
     assert_int_equal(r.n, 4);
-    assert_string_equal(r.toks[0].exact, "porte-monnaie");
+    assert_string_equal(r.toks[0].exact, "portemonnaie");
     assert_int_equal(r.toks[0].pos, 0);
     assert_int_equal(r.toks[1].pos, 0);
     assert_int_equal(r.toks[2].pos, 1);
@@ -376,7 +387,7 @@ static void test_analyzer_peut_etre(void **state)
 
     run(*state, &r, in);
     assert_int_equal(r.n, 3);
-    assert_string_equal(r.toks[0].exact, "peut-etre");
+    assert_string_equal(r.toks[0].exact, "peutetre");
     assert_int_equal(r.toks[0].flags, FRS_TOK_COMPOUND);
     assert_int_equal(r.toks[0].start, 0);
     assert_int_equal(r.toks[0].end, strlen(in));
@@ -386,6 +397,39 @@ static void test_analyzer_peut_etre(void **state)
     assert_int_equal(r.toks[2].pos, 1);
     assert_int_equal(r.toks[2].flags, FRS_TOK_PART | FRS_TOK_STOP);
     assert_memory_equal(in + r.toks[2].start, "\xc3\xaatre", 5);
+}
+
+/* The spellings without hyphen or apostrophe are the same words: same
+ * exact form, same stem, as the compound or the word with its apostrophe;
+ * and no token is added for them. */
+static void test_analyzer_spellings_without_hyphen_or_apostrophe(void **state)
+{
+    static const char *const pairs[][2] = {
+        { "week-end", "weekend" },
+        { "week-ends", "weekends" },
+        { "aujourd\xe2\x80\x99hui", "aujourdhui" },
+        { "prud'hommes", "prudhommes" },
+        { "presqu'\xc3\xaele", "presquile" },
+        { "porte-monnaie", "portemonnaie" },
+        { "Saint-\xc3\x89tienne", "saintetienne" },
+    };
+    run_t r = { 0 };
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        char exact[sizeof r.toks[0].exact], stem[sizeof r.toks[0].stem];
+        run(*state, &r, pairs[i][1]);
+        assert_int_equal(r.n, 1);
+        strcpy(exact, r.toks[0].exact);
+        strcpy(stem, r.toks[0].stem);
+        run(*state, &r, pairs[i][0]);
+        assert_string_equal(r.toks[0].exact, exact);
+        assert_string_equal(r.toks[0].stem, stem);
+        assert_int_equal(r.toks[0].start, 0);
+        assert_int_equal(r.toks[0].end, strlen(pairs[i][0]));
+    }
+    /* a word with an apostrophe is one token, the next word at 1 */
+    run(*state, &r, "aujourd'hui demain");
+    assert_int_equal(r.n, 2);
+    assert_int_equal(r.toks[1].pos, 1);
 }
 
 static void test_analyzer_numbers(void **state)
@@ -609,7 +653,7 @@ static void test_analyzer_stop_flags(void **state)
         int stop;
     } want[] = {
         { "le", 1 }, { "chat", 0 }, { "est", 1 }, { "la", 1 }, { "ou", 1 },
-        { "etait-il", 0 }, { "etait", 1 }, { "il", 1 },
+        { "etaitil", 0 }, { "etait", 1 }, { "il", 1 },
     };
     assert_int_equal(r.n, sizeof want / sizeof want[0]);
     for (size_t i = 0; i < r.n; i++) {
@@ -666,6 +710,7 @@ int main(void)
         cmocka_unit_test(test_analyzer_elision_offsets),
         cmocka_unit_test(test_analyzer_compound_positions),
         cmocka_unit_test(test_analyzer_peut_etre),
+        cmocka_unit_test(test_analyzer_spellings_without_hyphen_or_apostrophe),
         cmocka_unit_test(test_analyzer_numbers),
         cmocka_unit_test(test_analyzer_invalid_utf8_is_separator),
         cmocka_unit_test(test_analyzer_random_bytes),

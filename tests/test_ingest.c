@@ -159,6 +159,29 @@ static void test_ingest_jsonl_bad_optional_fields_warn(void **state)
     assert_string_equal(r.title, "(null)");
 }
 
+static void test_ingest_jsonl_date_must_exist(void **state)
+{
+    (void)state;
+    rec_t r;
+    frs_ingest_t in = reader(&r);
+    const char *bad[] = {"2023-02-30", "2023-13-01", "2023-04-31",
+                         "2100-02-29", "2023-02-30T10:00:00Z"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char l[200];
+        snprintf(l, sizeof l, "{\"id\":\"a\",\"body\":\"x\",\"date\":\"%s\"}",
+                 bad[i]);
+        line(&in, l);
+        assert_int_equal(r.articles, (int)i + 1);
+        assert_int_equal(r.warnings, (int)i + 1);
+        assert_string_equal(r.date, "(null)");
+        assert_non_null(strstr(r.reason, bad[i]));
+        assert_non_null(strstr(r.reason, "calendar date"));
+    }
+    line(&in, "{\"id\":\"b\",\"body\":\"x\",\"date\":\"2024-02-29T23:59\"}");
+    assert_memory_equal(r.date, "2024-02-29T", 11);
+    assert_int_equal(r.warnings, 5);
+}
+
 static void test_ingest_text_title_and_body(void **state)
 {
     (void)state;
@@ -186,6 +209,48 @@ static void test_ingest_text_binary_and_empty_rejected(void **state)
     assert_int_equal(r.rejects, 2);
     assert_non_null(strstr(r.reason, "empty body"));
     assert_int_equal(r.articles, 0);
+}
+
+static void test_ingest_text_latin1_rejected_utf8_damage_warned(void **state)
+{
+    (void)state;
+    rec_t r;
+    frs_ingest_t in = reader(&r);
+    const char *l1 = "Le caf\xe9\n\nIl est tr\xe8s bon, l'\xe9t\xe9.\n";
+    frs_ingest_text(&in, "d/l1.txt", "l1.txt", l1, strlen(l1));
+    assert_int_equal(r.articles, 0);
+    assert_int_equal(r.rejects, 1);
+    assert_string_equal(r.source, "d/l1.txt");
+    assert_non_null(strstr(r.reason, "not UTF-8: it reads as Latin-1"));
+    assert_non_null(strstr(r.reason, "iconv -f latin1 -t utf-8 'd/l1.txt' > "
+                                     "'d/l1.txt.utf8'"));
+    const char *cp = "L\x92\xe9t\xe9\n\nUn c\x9cur tr\xe8s l\xe9ger.\n";
+    frs_ingest_text(&in, "cp.txt", "cp.txt", cp, strlen(cp));
+    assert_int_equal(r.rejects, 2);
+    assert_non_null(strstr(r.reason, "iconv -f windows-1252 -t utf-8"));
+    /* UTF-8 with a damaged byte: indexed, with the count */
+    const char *d = "L’été\n\nUne œuvre née à Noël, ou pr\xe8s.\n";
+    frs_ingest_text(&in, "d.txt", "d.txt", d, strlen(d));
+    assert_int_equal(r.articles, 1);
+    assert_int_equal(r.warnings, 1);
+    assert_non_null(strstr(r.reason, "1 byte sequence replaced by U+FFFD"));
+    assert_non_null(strstr(r.body, "pr\xef\xbf\xbd"));
+}
+
+static void test_ingest_text_lines_made_paragraphs(void **state)
+{
+    (void)state;
+    rec_t r;
+    frs_ingest_t in = reader(&r);
+    /* Windows line endings, a BOM, one paragraph per line */
+    const char *t = "\xef\xbb\xbfLe titre\r\nUn intertitre\r\n"
+                    "Premier paragraphe.\r\nSecond paragraphe.\r\n";
+    assert_int_equal(frs_ingest_text(&in, "w.txt", "w.txt", t, strlen(t)),
+                     FRS_OK);
+    assert_int_equal(r.articles, 1);
+    assert_string_equal(r.title, "Le titre");
+    assert_string_equal(r.body, "Un intertitre\n\nPremier paragraphe.\n\n"
+                                "Second paragraphe.\n");
 }
 
 static void write_file(const char *path, const char *s, size_t n)
@@ -406,8 +471,11 @@ int main(void)
         cmocka_unit_test(test_ingest_jsonl_nul_byte_rejected),
         cmocka_unit_test(test_ingest_jsonl_invalid_utf8_replaced_with_warning),
         cmocka_unit_test(test_ingest_jsonl_bad_optional_fields_warn),
+        cmocka_unit_test(test_ingest_jsonl_date_must_exist),
         cmocka_unit_test(test_ingest_text_title_and_body),
         cmocka_unit_test(test_ingest_text_binary_and_empty_rejected),
+        cmocka_unit_test(test_ingest_text_latin1_rejected_utf8_damage_warned),
+        cmocka_unit_test(test_ingest_text_lines_made_paragraphs),
         cmocka_unit_test(test_ingest_directory_and_long_lines),
         cmocka_unit_test(test_ingest_byte_order_mark_dropped),
         cmocka_unit_test(test_ingest_gzip_and_capital_extensions),

@@ -129,6 +129,28 @@ static void test_qtree_range_copies_bounds(void **state)
     frs_qnode_free(r);
 }
 
+static void test_qtree_wildcard(void **state)
+{
+    (void)state;
+    frs_qnode_t *w = frs_qnode_wildcard("Svel", 4, 1, 200);
+    assert_non_null(w);
+    assert_int_equal(w->op, FRS_Q_WILDCARD);
+    assert_string_equal(w->term, "Svel");
+    assert_int_equal(w->term_len, 4);
+    assert_int_equal(w->field_len, 1);
+    assert_int_equal(w->max_expansion, 200);
+    frs_qnode_t *o = frs_qnode_new(FRS_Q_OR);
+    assert_int_equal(frs_qnode_add(o, w), FRS_OK);
+    assert_int_equal(frs_qnode_add(o, frs_qnode_scale(
+                                          frs_qnode_wildcard("vel", 3, 0, 9),
+                                          0.5)),
+                     FRS_OK);
+    assert_describes(o, "OR(Svel* SCALE(0.5, vel*))");
+    frs_qnode_free(o);
+    /* a field prefix longer than the term is no wildcard */
+    assert_null(frs_qnode_wildcard("S", 1, 2, 10));
+}
+
 static void test_qtree_describe_nested(void **state)
 {
     (void)state;
@@ -205,6 +227,7 @@ int main(void)
         cmocka_unit_test(test_qtree_scale_owns_kid),
         cmocka_unit_test(test_qtree_scale_of_null_is_null),
         cmocka_unit_test(test_qtree_range_copies_bounds),
+        cmocka_unit_test(test_qtree_wildcard),
         cmocka_unit_test(test_qtree_describe_nested),
         cmocka_unit_test(test_qtree_describe_every_op),
         cmocka_unit_test(test_qtree_describe_open_range_and_empty),

@@ -199,6 +199,23 @@ static void test_search_date_filter(void **state)
     assert_int_equal(frs_searcher_run(s, "vélo", 5, &p, &r, &err), FRS_EINVAL);
     assert_non_null(err);
     free(err);
+    /* calendar dates only (date.h), on either bound, named in the message */
+    const char *bad[] = {"2023-13-01", "2023-02-30", "2023-04-31"};
+    for (size_t i = 0; i < 3; i++) {
+        p.from = i == 2 ? "2023-01-01" : bad[i];
+        p.to = i == 2 ? bad[i] : NULL;
+        err = NULL;
+        assert_int_equal(frs_searcher_run(s, "vélo", 5, &p, &r, &err),
+                         FRS_EINVAL);
+        assert_non_null(err);
+        assert_non_null(strstr(err, bad[i]));
+        assert_non_null(strstr(err, "calendar date"));
+        free(err);
+    }
+    p.from = "2024-02-29"; /* a leap day is a day */
+    p.to = NULL;
+    r = run(s, "vélo", &p);
+    frs_results_free(r);
     frs_searcher_free(s);
 }
 
@@ -209,7 +226,9 @@ static void test_search_explain_sums_to_score(void **state)
     static const char *queries[] = {
         "vélo", "église travaux", "\"pomme de terre\" récolte",
         "+vélo pluie -cyclable", "title:église", "tour vélo pomme église",
-        "Saint-Martin",
+        "Saint-Martin", "vél*", "trav* pomme", "title:égl*", "pom* OR vél*",
+        "(vélo OR pomme) AND NOT cyclable", "vélo AND (pluie OR piste)",
+        "Saintmartin", "de la",
     };
     static const double k1s[] = {1.2, 0.5, 2.0}, bs[] = {0.75, 0.0, 1.0};
     static const double pws[] = {0.0, 1.0, 0.8};
@@ -237,6 +256,54 @@ static void test_search_explain_sums_to_score(void **state)
             }
             frs_results_free(r);
         }
+    }
+    frs_searcher_free(s);
+}
+
+static void test_search_query_language(void **state)
+{
+    (void)state;
+    frs_searcher_t *s = open_s();
+    frs_search_params_t p;
+    frs_search_params_init(&p);
+    static const struct {
+        const char *q, *ids; /* ids found, sorted */
+    } cases[] = {
+        {"vélo OR pomme", "pommes velo-course velo-ville"},
+        {"vélo AND pluie", "velo-course"},
+        {"vélo NOT pluie", "velo-ville"},
+        {"vélo AND -cyclable", "velo-course"},
+        {"(pluie OR récolte) AND NOT terre", "velo-course"},
+        {"vél*", "velo-course velo-ville"},
+        {"title:pist*", "velo-ville"},
+        {"travaux", "eglise"},
+        {"saintmartin", "eglise"},     /* Saint-Martin without its hyphen */
+        {"de la", "eglise"}, /* a phrase of stop words: "de la région" */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        frs_results_t *r = run(s, cases[i].q, &p);
+        char got[200] = "", *ids[10];
+        for (size_t h = 0; h < r->n && h < 10; h++)
+            ids[h] = r->hits[h].info.id;
+        for (size_t a = 0; a < r->n; a++) /* sort the few ids */
+            for (size_t b = a + 1; b < r->n; b++)
+                if (strcmp(ids[a], ids[b]) > 0) {
+                    char *t = ids[a];
+                    ids[a] = ids[b];
+                    ids[b] = t;
+                }
+        for (size_t h = 0; h < r->n; h++) {
+            strcat(got, h ? " " : "");
+            strcat(got, ids[h]);
+        }
+        if (strcmp(got, cases[i].ids) != 0)
+            fail_msg("%s: got [%s], want [%s]", cases[i].q, got,
+                     cases[i].ids);
+        /* a prefix finds the passage that holds its words */
+        for (size_t h = 0; h < r->n; h++)
+            if (strchr(cases[i].q, '*') && !strstr(cases[i].q, "title:"))
+                assert_false(r->hits[h].title_only);
+        frs_results_free(r);
     }
     frs_searcher_free(s);
 }
@@ -272,6 +339,7 @@ int main(void)
         cmocka_unit_test(test_search_exclusion_covers_the_article),
         cmocka_unit_test(test_search_date_filter),
         cmocka_unit_test(test_search_explain_sums_to_score),
+        cmocka_unit_test(test_search_query_language),
         cmocka_unit_test(test_search_refuses_foreign_schema),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -653,6 +653,75 @@ static void test_xdb_scale_multiplies_weight(void **state)
     }
 }
 
+static frs_qnode_t *W(const char *s, size_t field_len, unsigned max)
+{
+    frs_qnode_t *q = frs_qnode_wildcard(s, strlen(s), field_len, max);
+    assert_non_null(q);
+    return q;
+}
+
+static void test_xdb_wildcard_weighs_as_its_best_term(void **state)
+{
+    fixture_t *f = *state;
+    add_fruit_corpus(f);
+    hits_t h = {0}, best = {0}, other = {0};
+    /* "po" expands to pomme and poire: every document but none */
+    search(f, W("po", 0, 10), &h);
+    assert_int_equal(h.n, 4);
+    /* the weight of a document is that of its best expansion (OP_MAX) */
+    search(f, T("pomme"), &best);
+    search(f, T("poire"), &other);
+    for (int i = 0; i < h.n; i++) {
+        double want = 0;
+        for (int k = 0; k < best.n; k++)
+            if (best.docid[k] == h.docid[i] && best.score[k] > want)
+                want = best.score[k];
+        for (int k = 0; k < other.n; k++)
+            if (other.docid[k] == h.docid[i] && other.score[k] > want)
+                want = other.score[k];
+        assert_float_equal(h.score[i], want, 1e-9);
+    }
+    /* "Q" terms are "Q1".."Q4"; with "Q" as a field prefix, "Q1" alone */
+    search(f, W("Q", 0, 10), &h);
+    assert_int_equal(h.n, 4);
+    search(f, W("Q1", 1, 10), &h);
+    assert_int_equal(h.n, 1);
+    search(f, W("pomx", 0, 10), &h);
+    assert_int_equal(h.n, 0);
+}
+
+static void test_xdb_wildcard_over_its_limit_is_einval(void **state)
+{
+    fixture_t *f = *state;
+    add_fruit_corpus(f);
+    frs_xr_t *r = open_reader(f);
+    frs_search_opts_t o = default_opts();
+    hits_t h = {0};
+    /* "Aa" expands to Aa1..Aa4: four terms, over a limit of 3 */
+    frs_qnode_t *q = Q(FRS_Q_OR, T("pomme"), W("Sp", 1, 10), W("Aa", 1, 3),
+                       NULL);
+    assert_int_equal(frs_xr_search(r, q, &o, collect, &h, NULL), FRS_EINVAL);
+    assert_int_equal(h.n, 0);
+    /* the message names the prefix without its field prefix, and the cap */
+    assert_non_null(strstr(frs_xr_errmsg(r), "the prefix 'a*' matches more "
+                                             "than 3 words"));
+    frs_qnode_free(q);
+    q = W("p", 0, 1); /* pomme, poire */
+    assert_int_equal(frs_xr_search(r, q, &o, collect, &h, NULL), FRS_EINVAL);
+    assert_non_null(strstr(frs_xr_errmsg(r), "the prefix 'p*' matches more "
+                                             "than 1 words"));
+    frs_qnode_free(q);
+    q = W("p", 0, 2); /* at the limit: fine */
+    assert_int_equal(frs_xr_search(r, q, &o, collect, &h, NULL), FRS_OK);
+    assert_int_equal(h.n, 4);
+    frs_qnode_free(q);
+    /* an empty pattern would be every term: refused */
+    q = W("S", 1, 10);
+    assert_int_equal(frs_xr_search(r, q, &o, collect, &h, NULL), FRS_EINVAL);
+    frs_qnode_free(q);
+    frs_xr_free(r);
+}
+
 static void test_xdb_match_all_and_empty_queries(void **state)
 {
     fixture_t *f = *state;
@@ -1614,6 +1683,8 @@ int main(void)
         T_(test_xdb_filter_value_range_on_date),
         T_(test_xdb_collapse_keeps_one_per_key),
         T_(test_xdb_scale_multiplies_weight),
+        T_(test_xdb_wildcard_weighs_as_its_best_term),
+        T_(test_xdb_wildcard_over_its_limit_is_einval),
         T_(test_xdb_match_all_and_empty_queries),
         T_(test_xdb_search_rejects_bad_trees),
         T_(test_xdb_bm25_matches_formula),

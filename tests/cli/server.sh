@@ -160,6 +160,12 @@ st=$(get '/search?q=a&q=b'); check "repeated parameter: 400 ($st)" is_error 400 
 st=$(get '/search'); check "no q: 400 ($st)" is_error 400 missing_parameter
 st=$(get '/search?q=+'); check "blank q: 400 invalid_query ($st)" is_error 400 invalid_query
 st=$(get '/search?q=-marseille'); check "only excluded words: 400 invalid_query ($st)" is_error 400 invalid_query
+# the query language of qparse.h: a prefix expanding to too many words is
+# the query's fault, said with the prefix and the cap
+st=$(get '/search?q=a%2A'); check "too wide a prefix: 400 invalid_query ($st)" is_error 400 invalid_query
+check "too wide a prefix: the message names it and the cap ($(cat "$T/body"))" grep -q "the prefix 'a\*' matches more than 200 words" "$T/body"
+st=$(get '/search?q=v%C3%A9l%2A+AND+NOT+cyclable&articles=1')
+check "vél* AND NOT cyclable: the race article only ($st)" js '[h["article_id"] for h in d["hits"]] == ["2023-spo-0009"]'
 st=$(get '/search?q=%zz'); check "bad percent-encoding: 400 ($st)" is_error 400 bad_encoding
 st=$(get '/search?q=abc%'); check "truncated percent-encoding: 400 ($st)" is_error 400 bad_encoding
 st=$(get '/search?q=%C3%28'); check "encoded invalid UTF-8: 400 ($st)" is_error 400 invalid_utf8

@@ -11,7 +11,7 @@ FUZZ_CFLAGS = -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -O1 \
 	-fsanitize=fuzzer-no-link $(FUZZ_SAN) -Icommon -Iindexer -Iquery -Iquery/www \
 	$(shell pkg-config --cflags libutf8proc jansson libmicrohttpd)
 FUZZ_CXXFLAGS = -std=c++17 -g -O1 -fsanitize=fuzzer-no-link $(FUZZ_SAN) -Icommon
-FUZZ_LIB_SRC = $(COMMON_C) indexer/ingest.c $(QUERY_C)
+FUZZ_LIB_SRC = $(COMMON_C) indexer/ingest.c indexer/plaintext.c $(QUERY_C)
 FUZZ_LIB_O = $(FUZZ_LIB_SRC:%.c=$(FB)/obj/%.o) $(COMMON_CXX:%.cc=$(FB)/obj/%.o) \
 	$(FB)/obj/gen/www.o
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT
  * fuzz_qparse.c: arbitrary bytes as a query: parse, describe the tree, and
- * highlight a fixed French passage with it.
+ * highlight a fixed French passage with it, as a passage and as a title.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -34,6 +34,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         char *s = frs_highlight(an, passage, strlen(passage), p, &o);
         if (!s || !strstr(s, "&amp;") || strstr(s, "<b>"))
             abort(); /* the passage's '&' must come out escaped */
+        free(s);
+        s = frs_highlight_title(an, passage, strlen(passage), p, &o);
+        if (!s || !strstr(s, "&amp;") || strstr(s, "<b>"))
+            abort();
         free(s);
         frs_parsed_free(p);
     } else {

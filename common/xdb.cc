@@ -1317,6 +1317,23 @@ struct HitRec {
     std::string data;
 };
 
+// Sort key for FRS_XDB_SORT_*: the value, with an empty one mapped past
+// every other so that documents without one come last in either order.
+class ValueLastKey : public Xapian::KeyMaker {
+    Xapian::valueno slot_;
+    bool desc_;
+
+  public:
+    ValueLastKey(Xapian::valueno slot, bool desc) : slot_(slot), desc_(desc) {}
+    std::string operator()(const Xapian::Document &doc) const override
+    {
+        std::string v = doc.get_value(slot_);
+        if (v.empty())
+            return desc_ ? std::string() : std::string(1, '\xff');
+        return v;
+    }
+};
+
 // Run the query once; fills hits and info.  May throw DatabaseModifiedError.
 typedef std::vector<std::pair<std::string, Xapian::doccount>> Facets;
 
@@ -1332,6 +1349,10 @@ void run_search(Xapian::Database &db, const Xapian::Query &query,
     if (o->collapse_slot >= 0)
         enq.set_collapse_key(static_cast<Xapian::valueno>(o->collapse_slot),
                              1);
+    ValueLastKey key(o->sort_slot, o->sort_order == FRS_XDB_SORT_DESC);
+    if (o->sort_order != FRS_XDB_SORT_NONE)
+        enq.set_sort_by_key_then_relevance(&key,
+                                           o->sort_order == FRS_XDB_SORT_DESC);
     Xapian::ValueCountMatchSpy spy(o->facet_slot);
     Xapian::doccount check = o->check_at_least;
     if (o->facet_cb) {

@@ -188,7 +188,14 @@ typedef struct {
     frs_facet_cb facet_cb;     /* NULL: no facet counts */
     void *facet_ctx;
     unsigned facet_slot;
+    /* FRS_XDB_SORT_NONE (0): by relevance; else by the value in sort_slot
+     * (byte order), ascending or descending, then by relevance; documents
+     * with no value in the slot come last either way */
+    int sort_order;
+    unsigned sort_slot;
 } frs_search_opts_t;
+
+enum { FRS_XDB_SORT_NONE = 0, FRS_XDB_SORT_ASC = 1, FRS_XDB_SORT_DESC = 2 };
 
 typedef struct {
     unsigned docid;

@@ -326,6 +326,113 @@ static void on_date(void *ctx, const char *value, size_t len,
     r->nmonths++;
 }
 
+/* Facet callback with years: count each date's year, then its month if
+ * asked. */
+typedef struct {
+    facets_t months;
+    frs_results_t *r;
+    size_t cap;
+    int want_months, oom;
+} datefacets_t;
+
+static void on_date_years(void *ctx, const char *value, size_t len,
+                          unsigned long long count)
+{
+    datefacets_t *f = ctx;
+    frs_results_t *r = f->r;
+    if (f->want_months)
+        on_date(&f->months, value, len, count);
+    if (f->oom || len < 4)
+        return;
+    if (r->nyears > 0 && memcmp(r->years[r->nyears - 1].value, value, 4) == 0) {
+        r->years[r->nyears - 1].count += count;
+        return;
+    }
+    if (r->nyears == f->cap) {
+        size_t cap = f->cap ? f->cap * 2 : 16;
+        frs_facet_t *v = realloc(r->years, cap * sizeof *v);
+        if (!v) {
+            f->oom = 1;
+            return;
+        }
+        r->years = v;
+        f->cap = cap;
+    }
+    if (!(r->years[r->nyears].value = strndup(value, 4))) {
+        f->oom = 1;
+        return;
+    }
+    r->years[r->nyears++].count = count;
+}
+
+/* The options of frs_search_opts_t that the API's parameters set: exact
+ * counts, sorting, year facets. */
+static void api_opts(const frs_search_params_t *p, frs_search_opts_t *so,
+                     datefacets_t *df)
+{
+    if (p->exact_upto > so->check_at_least)
+        so->check_at_least = p->exact_upto;
+    if (p->sort_date) {
+        so->sort_order = p->sort_date > 0 ? FRS_XDB_SORT_ASC
+                                          : FRS_XDB_SORT_DESC;
+        so->sort_slot = FRS_SLOT_DATE;
+    }
+    if (p->facet_years) {
+        df->want_months = p->facet_months;
+        so->facet_cb = on_date_years;
+        so->facet_ctx = df;
+        so->facet_slot = FRS_SLOT_DATE;
+    }
+}
+
+/* After ranking: the best score, and whether the count is exact. */
+static void api_results(const arts_t *a, const frs_search_info_t *info,
+                        frs_results_t *r)
+{
+    r->exact = info->lower == info->upper;
+    r->top_score = 0;
+    for (size_t i = 0; i < a->n; i++)
+        if (a->v[i].score > r->top_score)
+            r->top_score = a->v[i].score;
+}
+
+/* FILTER(query, a copy of filter). */
+static frs_status_t add_filter(frs_parsed_t *pq, const frs_qnode_t *filter)
+{
+    frs_qnode_t *f = frs_qnode_new(FRS_Q_FILTER);
+    frs_qnode_t *query = pq->query;
+    pq->query = NULL;
+    frs_status_t rc = f ? frs_qnode_add(f, query)
+                        : (frs_qnode_free(query), FRS_ENOMEM);
+    if (rc == FRS_OK) {
+        frs_qnode_t *c = frs_qnode_clone(filter);
+        rc = c ? frs_qnode_add(f, c) : FRS_ENOMEM;
+        pq->query = f;
+    } else {
+        frs_qnode_free(f);
+    }
+    return rc;
+}
+
+/* Placeholder search: a q of white space only matches every article. */
+static int is_blank(const char *q, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (q[i] != ' ' && q[i] != '\t' && q[i] != '\n' && q[i] != '\r')
+            return 0;
+    return 1;
+}
+
+static frs_status_t parse_all(frs_parsed_t **out)
+{
+    *out = calloc(1, sizeof **out);
+    if (*out && ((*out)->query = frs_qnode_new(FRS_Q_MATCH_ALL)))
+        return FRS_OK;
+    frs_parsed_free(*out);
+    *out = NULL;
+    return FRS_ENOMEM;
+}
+
 /* ---- running a query ---- */
 
 static int valid_day(const char *d)
@@ -393,10 +500,12 @@ static frs_status_t rank_articles(frs_searcher_t *s,
         so.facet_ctx = &fc;
         so.facet_slot = FRS_SLOT_DATE;
     }
+    datefacets_t df = {{r, 0, 0}, r, 0, 0, 0};
+    api_opts(p, &so, &df);
     frs_search_info_t info;
     frs_status_t rc = frs_xr_search(s->xr, r->parsed->query, &so, on_hit, a,
                                     &info);
-    if (rc == FRS_OK && (a->oom || fc.oom))
+    if (rc == FRS_OK && (a->oom || fc.oom || df.oom || df.months.oom))
         rc = FRS_ENOMEM;
     if (rc == FRS_OK)
         rc = score_passages(s, r->parsed, a);
@@ -415,9 +524,10 @@ static frs_status_t rank_articles(frs_searcher_t *s,
             t->tpart = p->title_bonus * t->tscore;
             t->score += t->ppart + t->tpart;
         }
-        if (a->n > 1)
+        if (a->n > 1 && !p->sort_date)
             qsort(a->v, a->n, sizeof *a->v, by_score);
     }
+    api_results(a, &info, r);
     *first = whole ? p->offset : 0;
     return FRS_OK;
 }
@@ -485,6 +595,11 @@ static void clear_hits(frs_results_t *r)
     free(r->months);
     r->months = NULL;
     r->nmonths = 0;
+    for (size_t i = 0; i < r->nyears; i++)
+        free(r->years[i].value);
+    free(r->years);
+    r->years = NULL;
+    r->nyears = 0;
 }
 
 frs_status_t frs_searcher_run(frs_searcher_t *s, const char *q, size_t len,
@@ -502,13 +617,18 @@ frs_status_t frs_searcher_run(frs_searcher_t *s, const char *q, size_t len,
     frs_results_t *r = calloc(1, sizeof *r);
     if (!r)
         return FRS_ENOMEM;
-    frs_status_t rc = frs_qparse(s->an, q, len, &p->qp, &r->parsed, errmsg);
+    frs_status_t rc = p->empty_all && is_blank(q, len)
+                          ? parse_all(&r->parsed)
+                          : frs_qparse(s->an, q, len, &p->qp, &r->parsed,
+                                       errmsg);
     if (rc != FRS_OK) {
         free(r);
         return rc;
     }
     if (p->from || p->to)
         rc = add_date_filter(r->parsed, p->from, p->to);
+    if (rc == FRS_OK && p->filter)
+        rc = add_filter(r->parsed, p->filter);
     r->hits = calloc(p->limit ? p->limit : 1, sizeof *r->hits);
     if (rc == FRS_OK && !r->hits)
         rc = FRS_ENOMEM;
@@ -546,6 +666,9 @@ void frs_results_free(frs_results_t *r)
     for (size_t i = 0; i < r->nmonths; i++)
         free(r->months[i].value);
     free(r->months);
+    for (size_t i = 0; i < r->nyears; i++)
+        free(r->years[i].value);
+    free(r->years);
     frs_parsed_free(r->parsed);
     free(r);
 }

@@ -1010,6 +1010,31 @@ extern "C" frs_status_t frs_xr_get_metadata(frs_xr_t *h, const char *key,
     }
 }
 
+extern "C" frs_status_t frs_xr_each_shard_metadata(frs_xr_t *h,
+                                                   const char *key,
+                                                   frs_shard_meta_cb cb,
+                                                   void *ctx) noexcept
+{
+    if (!h)
+        return FRS_EINVAL;
+    h->err[0] = '\0';
+    h->fault.clear();
+    if (!key || !*key || !cb)
+        return einval(h->err, "empty metadata key or NULL callback");
+    std::string v;
+    for (const Shard &sh : h->shards) {
+        try {
+            v = sh.db.get_metadata(key);
+        } catch (...) {
+            frs_status_t rc = xdb_fail(h);
+            h->fault = sh.name;
+            return rc;
+        }
+        cb(ctx, sh.name.c_str(), sh.remote ? 1 : 0, v.c_str());
+    }
+    return FRS_OK;
+}
+
 extern "C" frs_status_t frs_xr_stats(frs_xr_t *h, frs_xr_stats_t *out) noexcept
 {
     if (out)

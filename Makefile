@@ -50,7 +50,8 @@ INDEXER_C = indexer/ingest.c indexer/docbuild.c indexer/indexer.c \
 QUERY_C = query/qparse.c query/highlight.c query/passages.c query/explain.c \
 	query/search.c query/output.c query/admin.c query/suggest.c \
 	query/server.c query/watchdog.c query/workq.c query/health.c \
-	query/filter.c query/api.c query/listen.c
+	query/filter.c query/api.c query/listen.c query/http.c query/meili.c \
+	query/routes.c
 # readiness for systemd's Type=notify (sd_notify, libsystemd)
 QUERY_C += query/notify.c
 PKGS += libsystemd
@@ -62,7 +63,7 @@ QUERY_O = $(QUERY_C:%.c=$(B)/obj/%.o) $(B)/obj/gen/www.o
 COMMON_TESTS = utf8 analyzer qtree bm25 passage docdata xdb hash buf strset dbswap schema
 APP_TESTS = ingest indexer feed prune summary qparse highlight search suggest server shards \
 	watchdog workq health
-APP_TESTS += notify filter
+APP_TESTS += notify filter http
 UNIT_BINS = $(COMMON_TESTS:%=$(B)/tests/test_%) $(APP_TESTS:%=$(B)/tests/test_%)
 
 all: $(B)/indexer $(B)/query
@@ -102,7 +103,7 @@ $(B)/obj/gen/www.o: $(B)/gen/www.c query/www/www.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Iquery/www $(CFLAGS) -c -o $@ $<
 
-$(B)/obj/query/server.o: CPPFLAGS += -Iquery/www
+$(B)/obj/query/server.o $(B)/obj/query/routes.o: CPPFLAGS += -Iquery/www
 
 DEPS = build-essential pkg-config libxapian-dev libstemmer-dev libcmocka-dev \
 	libutf8proc-dev libjansson-dev libxxhash-dev zlib1g-dev xapian-tools python3 time \

@@ -53,7 +53,22 @@ typedef struct {
     unsigned max_per_address; /* at once from one client address; 0: any */
     /* the shard monitor (health.h) */
     unsigned probe_interval_ms, stall_ms, cooldown_ms;
+    /* the Meilisearch API: the index's uid (NULL: from the database
+     * directory's name, frs_server_default_uid) */
+    const char *index_uid;
+    /* CORS: "*" (the default: any origin), "none", or a comma-separated
+     * list of origins (http.h) */
+    const char *cors_origin;
 } frs_server_opts_t;
+
+/* A Meilisearch index uid is 1 to 400 bytes of [A-Za-z0-9_-]. */
+#define FRS_SERVER_MAX_UID 400
+int frs_server_uid_valid(const char *uid);
+
+/* The default uid for the database at db: its directory's name (without
+ * a trailing slash), every byte outside [A-Za-z0-9_-] made '-' ("news.db"
+ * -> "news-db"; "/" -> "index").  Malloc'd; NULL when out of memory. */
+char *frs_server_default_uid(const char *db);
 
 /* Every field at its default (db NULL: to be set). */
 void frs_server_opts_init(frs_server_opts_t *o);
@@ -66,5 +81,9 @@ void frs_server_opts_init(frs_server_opts_t *o);
  * or thread count, 3 for an incompatible database, 4 for a missing or
  * unreadable database or access log, 5 when the address cannot be bound. */
 int frs_server_run(const frs_server_opts_t *o, FILE *err);
+
+/* Check the value of --cors-origin (http.h); NULL when valid, else what
+ * is wrong. */
+const char *frs_server_cors_check(const char *allow);
 
 #endif

@@ -147,6 +147,7 @@ check: all $(UNIT_BINS) $(REPLAY_BINS)
 	@tests/cli/server.sh $(B)
 	@tests/cli/limits.sh $(B)
 	@tests/cli/server-faults.sh $(B)
+	@tests/cli/meili.sh $(B)
 	@[ "$(CHECK_WEB)" = 0 ] || tests/web/run.sh $(B)
 
 install: all

@@ -43,9 +43,10 @@ json_t *frs_meili_error_json(const frs_api_error_t *err)
     json_t *m = json_string(err->message);
     json_t *e = json_pack("{s:o, s:s, s:s, s:s}", "message",
                           m ? m : json_string("error"), "code", code, "type",
-                          err->status >= 500 ? (err->status == 503 ? "system"
-                                                                   : "internal")
-                                             : "invalid_request",
+                          err->status == 503   ? "system"
+                          : err->status >= 500 && err->status != 501
+                              ? "internal"
+                              : "invalid_request",
                           "link", link);
     json_t *sh = err->shard[0] ? json_string(err->shard) : NULL;
     if (e && sh)

@@ -452,6 +452,15 @@ int frs_srv_early(server_t *srv, struct MHD_Connection *c, req_t *rq,
     }
     /* answered before any body is read: libmicrohttpd then closes the
      * connection rather than read it */
+    const char *uid, *rest;
+    size_t ul, rl;
+    if (!strcmp(m, "POST") && index_path(path, n, &uid, &ul, &rest, &rl) &&
+        path_is(rest, rl, "/search")) {
+        frs_meili_error(&err, 404, "index_not_found", "Index `%.*s` not "
+                        "found.", (int)(ul > 100 ? 100 : ul), uid);
+        *ret = frs_srv_send_error(c, rq, &err);
+        return 1;
+    }
     if (rq->meili && is_write(m)) {
         *ret = read_only(c, rq, takes_post(srv, path, n)
                                     ? "GET, POST, HEAD, OPTIONS"

@@ -94,7 +94,16 @@ $(B)/obj/tests/%.o: CPPFLAGS += -Iindexer -Iquery
 
 # The search page (query/www) is embedded into the query binary: embed.py
 # writes its files as byte arrays into a generated source (never committed).
-WWW_FILES = query/www/index.html query/www/style.css query/www/app.js
+# Its script is InstantSearch over the Meilisearch API, bundled by esbuild
+# from query/www/node_modules (`make deps` runs npm ci there) into
+# $(B)/gen/app.js, never committed.
+ESBUILD = query/www/node_modules/.bin/esbuild
+WWW_FILES = query/www/index.html query/www/style.css $(B)/gen/app.js
+$(B)/gen/app.js: query/www/app.js query/www/package-lock.json
+	@mkdir -p $(dir $@)
+	@[ -x $(ESBUILD) ] || { echo "query/www/node_modules is missing: run 'make deps' (npm ci in query/www)" >&2; exit 1; }
+	$(ESBUILD) query/www/app.js --bundle --minify --format=iife --target=es2020 \
+	  --legal-comments=none --log-level=warning --outfile=$@
 $(B)/gen/www.c: query/www/embed.py $(WWW_FILES)
 	@mkdir -p $(dir $@)
 	python3 query/www/embed.py $@ $(WWW_FILES)
@@ -121,6 +130,7 @@ deps:
 	$(SUDO) apt-get install -y -qq --no-install-recommends $(DEPS)
 	command -v npm >/dev/null || $(SUDO) apt-get install -y -qq --no-install-recommends nodejs npm
 	cd tests/web && npm ci --no-audit --no-fund --loglevel=error
+	cd query/www && npm ci --no-audit --no-fund --loglevel=error
 
 # Everything CI runs: the tests, the tests again under ASan + UBSan,
 # memcheck, static analysis, the relevance smoke check and a short fuzz run.

@@ -298,7 +298,7 @@ static frs_qnode_t *range_node(long long lo, long long hi)
         snprintf(h, sizeof h, "%08lld", hi);
     if (!l[0] && !h[0])
         strcpy(l, "0"); /* every dated article */
-    return frs_qnode_range(FRS_SLOT_DATE, l, h[0] ? h : NULL);
+    return frs_qnode_range(FRS_SLOT_DATE, l[0] ? l : NULL, h[0] ? h : NULL);
 }
 
 /* NOT x: every article but those x matches (owns x). */

@@ -63,7 +63,7 @@ QUERY_O = $(QUERY_C:%.c=$(B)/obj/%.o) $(B)/obj/gen/www.o
 COMMON_TESTS = utf8 analyzer qtree bm25 passage docdata xdb hash buf strset dbswap schema
 APP_TESTS = ingest indexer feed prune summary qparse highlight search suggest server shards \
 	watchdog workq health
-APP_TESTS += notify filter http
+APP_TESTS += notify filter http meili
 UNIT_BINS = $(COMMON_TESTS:%=$(B)/tests/test_%) $(APP_TESTS:%=$(B)/tests/test_%)
 
 all: $(B)/indexer $(B)/query

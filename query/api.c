@@ -17,17 +17,24 @@
 #include "suggest.h"
 #include "utf8.h"
 
-void frs_api_error_set(frs_api_error_t *err, unsigned status,
-                       const char *code, const char *parameter,
-                       const char *fmt, ...)
+void frs_api_error_vset(frs_api_error_t *err, unsigned status,
+                        const char *code, const char *parameter,
+                        const char *fmt, va_list ap)
 {
     err->status = status;
     err->code = code;
     err->parameter = parameter;
     err->shard[0] = '\0';
+    vsnprintf(err->message, sizeof err->message, fmt, ap);
+}
+
+void frs_api_error_set(frs_api_error_t *err, unsigned status,
+                       const char *code, const char *parameter,
+                       const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    frs_api_error_vset(err, status, code, parameter, fmt, ap);
     va_end(ap);
 }
 

@@ -13,6 +13,7 @@
 #define FRS_API_H
 
 #include <jansson.h>
+#include <stdarg.h>
 #include <time.h>
 
 #include "search.h"
@@ -68,6 +69,12 @@ void frs_api_error_set(frs_api_error_t *err, unsigned status,
                        const char *code, const char *parameter,
                        const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+
+/* The same with a va_list. */
+void frs_api_error_vset(frs_api_error_t *err, unsigned status,
+                        const char *code, const char *parameter,
+                        const char *fmt, va_list ap)
+    __attribute__((format(printf, 5, 0)));
 
 /* {"error": {"code", "message", "parameter"?, "shard"?}} */
 json_t *frs_api_error_json(const frs_api_error_t *err);

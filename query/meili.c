@@ -25,13 +25,9 @@
 void frs_meili_error(frs_api_error_t *err, unsigned status, const char *code,
                      const char *fmt, ...)
 {
-    err->status = status;
-    err->code = code;
-    err->parameter = NULL;
-    err->shard[0] = '\0';
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->message, sizeof err->message, fmt, ap);
+    frs_api_error_vset(err, status, code, NULL, fmt, ap);
     va_end(ap);
 }
 

@@ -292,38 +292,46 @@ typedef struct {
     int oom;
 } facets_t;
 
+/* Add count to the facet value key of (*v)[0..*n), the values arriving
+ * in order (the last one may be key again); *oom on failure. */
+static void count_facet(frs_facet_t **v, size_t *n, size_t *cap,
+                        const char *key, unsigned long long count, int *oom)
+{
+    if (*n > 0 && strcmp((*v)[*n - 1].value, key) == 0) {
+        (*v)[*n - 1].count += count;
+        return;
+    }
+    if (*n == *cap) {
+        size_t c = *cap ? *cap * 2 : 32;
+        frs_facet_t *nv = realloc(*v, c * sizeof *nv);
+        if (!nv) {
+            *oom = 1;
+            return;
+        }
+        *v = nv;
+        *cap = c;
+    }
+    char *s = strdup(key);
+    if (!s) {
+        *oom = 1;
+        return;
+    }
+    (*v)[*n].value = s;
+    (*v)[*n].count = count;
+    (*n)++;
+}
+
 /* Facet callback: dates "YYYYMMDD" arrive in order; count them by month. */
 static void on_date(void *ctx, const char *value, size_t len,
                     unsigned long long count)
 {
     facets_t *f = ctx;
-    frs_results_t *r = f->r;
     if (f->oom || len < 6)
         return;
     char month[8] = {value[0], value[1], value[2], value[3], '-', value[4],
                      value[5], 0};
-    if (r->nmonths > 0 && strcmp(r->months[r->nmonths - 1].value, month) == 0) {
-        r->months[r->nmonths - 1].count += count;
-        return;
-    }
-    if (r->nmonths == f->cap) {
-        size_t cap = f->cap ? f->cap * 2 : 32;
-        frs_facet_t *v = realloc(r->months, cap * sizeof *v);
-        if (!v) {
-            f->oom = 1;
-            return;
-        }
-        r->months = v;
-        f->cap = cap;
-    }
-    char *s = strdup(month);
-    if (!s) {
-        f->oom = 1;
-        return;
-    }
-    r->months[r->nmonths].value = s;
-    r->months[r->nmonths].count = count;
-    r->nmonths++;
+    count_facet(&f->r->months, &f->r->nmonths, &f->cap, month, count,
+                &f->oom);
 }
 
 /* Facet callback with years: count each date's year, then its month if
@@ -339,30 +347,12 @@ static void on_date_years(void *ctx, const char *value, size_t len,
                           unsigned long long count)
 {
     datefacets_t *f = ctx;
-    frs_results_t *r = f->r;
     if (f->want_months)
         on_date(&f->months, value, len, count);
     if (f->oom || len < 4)
         return;
-    if (r->nyears > 0 && memcmp(r->years[r->nyears - 1].value, value, 4) == 0) {
-        r->years[r->nyears - 1].count += count;
-        return;
-    }
-    if (r->nyears == f->cap) {
-        size_t cap = f->cap ? f->cap * 2 : 16;
-        frs_facet_t *v = realloc(r->years, cap * sizeof *v);
-        if (!v) {
-            f->oom = 1;
-            return;
-        }
-        r->years = v;
-        f->cap = cap;
-    }
-    if (!(r->years[r->nyears].value = strndup(value, 4))) {
-        f->oom = 1;
-        return;
-    }
-    r->years[r->nyears++].count = count;
+    char year[5] = {value[0], value[1], value[2], value[3], 0};
+    count_facet(&f->r->years, &f->r->nyears, &f->cap, year, count, &f->oom);
 }
 
 /* The options of frs_search_opts_t that the API's parameters set: exact

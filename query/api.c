@@ -412,7 +412,7 @@ frs_status_t frs_api_search(frs_searcher_t *s,
      * estimate can be high after collapsing to one hit per article) */
     if (r->n < p.limit && (r->n > 0 || p.offset == 0))
         json_object_set_new(j, "estimated_total",
-                            json_integer((json_int_t)(p.offset + r->n)));
+                            json_integer((json_int_t)p.offset + (json_int_t)r->n));
     json_object_set_new(j, "took_ms",
                         json_real(round(frs_api_ms_since(&t0) * 1000) / 1000));
     frs_results_free(r);

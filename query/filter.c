@@ -225,7 +225,7 @@ static long long ymd_of_day(long long day)
         return DAY_MIN - 1;
     if (y > 9999)
         return DAY_MAX + 1;
-    return (long long)y * 10000 + m * 100 + d;
+    return (long long)y * 10000 + (long long)m * 100 + d;
 }
 
 /* n digits at s + off, into *v. */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#define ZLIB_CONST
 #include <zlib.h>
 
 static int is_ows(char c)
@@ -83,7 +84,7 @@ frs_status_t frs_http_gzip(const void *in, size_t len, char **out,
         deflateEnd(&z);
         return FRS_ENOMEM;
     }
-    z.next_in = (Bytef *)(uintptr_t)in;
+    z.next_in = (const Bytef *)in;
     z.avail_in = (uInt)len;
     z.next_out = (Bytef *)buf;
     z.avail_out = (uInt)cap;

@@ -106,6 +106,15 @@ static const param_t *find_param(const char *name)
     return NULL;
 }
 
+/* The number written by the n digits at s (validated by the caller). */
+static int digits_n(const char *s, int n)
+{
+    int v = 0;
+    for (int i = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++)
+        v = v * 10 + (s[i] - '0');
+    return v;
+}
+
 static int all_digits(const char *v)
 {
     if (!*v || strlen(v) > 18)
@@ -301,7 +310,7 @@ static frs_status_t get_attrs(const json_t *v, const param_t *pm,
         size_t n = colon ? (size_t)(colon - s) : strlen(s);
         unsigned len = 0;
         if (colon && (!all_digits(colon + 1) ||
-                      (len = (unsigned)atoi(colon + 1)) > FRS_MEILI_MAX_CROP)) {
+                      (len = (unsigned)strtoul(colon + 1, NULL, 10)) > FRS_MEILI_MAX_CROP)) {
             frs_meili_error(err, 400, pm->code, "Invalid crop length in "
                             "`%.64s` at `.%s`", s, pm->name);
             return FRS_EINVAL;
@@ -586,7 +595,7 @@ frs_status_t frs_meili_parse(const json_t *body, const char *uid,
                             "`distinct`", key);
             rc = FRS_EINVAL;
         } else if (!strcmp(key, "indexUid")) {
-            if (!json_is_string(v) || strcmp(json_string_value(v), uid)) {
+            if (!json_is_string(v) || strcmp(json_string_value(v), uid) != 0) {
                 frs_meili_error(err, 404, "index_not_found", "Index `%.64s` "
                                 "not found.", json_is_string(v)
                                                   ? json_string_value(v)
@@ -784,12 +793,12 @@ static json_t *attr_value(const frs_hit_info_t *h, int k)
     case FRS_MEILI_TITLE: return d->title ? json_string(d->title) : NULL;
     case FRS_MEILI_URL: return d->url ? json_string(d->url) : NULL;
     case FRS_MEILI_DATE: return date ? json_string(date) : NULL;
-    case FRS_MEILI_YEAR: return date ? json_integer(atoi(date)) : NULL;
+    case FRS_MEILI_YEAR: return date ? json_integer(digits_n(date, 4)) : NULL;
     case FRS_MEILI_MONTH: return date ? json_stringn(date, 7) : NULL;
     case FRS_MEILI_TIMESTAMP:
         return date ? json_integer((json_int_t)frs_filter_days(
-                                       atoi(date), atoi(date + 5),
-                                       atoi(date + 8)) *
+                                       digits_n(date, 4), digits_n(date + 5, 2),
+                                       digits_n(date + 8, 2)) *
                                    86400)
                     : NULL;
     default:
@@ -877,8 +886,8 @@ static void add_facets(json_t *j, const frs_results_t *r,
     if (req->facet_year && r->nyears > 0)
         json_object_set_new(
             st, "year",
-            json_pack("{s:i, s:i}", "min", atoi(r->years[0].value), "max",
-                      atoi(r->years[r->nyears - 1].value)));
+            json_pack("{s:i, s:i}", "min", digits_n(r->years[0].value, 4),
+                      "max", digits_n(r->years[r->nyears - 1].value, 4)));
     json_object_set_new(j, "facetDistribution", d);
     json_object_set_new(j, "facetStats", st);
 }

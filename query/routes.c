@@ -422,7 +422,7 @@ static int check_post(struct MHD_Connection *c, req_t *rq,
                         ct ? ct : "");
         return 0;
     }
-    if (cl && strtoull(cl, NULL, 10) > FRS_SRV_MAX_BODY) {
+    if (cl && strtoull(cl, NULL, 10) > (unsigned long long)FRS_SRV_MAX_BODY) {
         frs_meili_error(err, 413, "payload_too_large", "The provided payload "
                         "reached the size limit of %d bytes",
                         FRS_SRV_MAX_BODY);
@@ -557,9 +557,9 @@ static enum MHD_Result handle_index(server_t *srv, struct MHD_Connection *c,
                                     req_t *rq, const char *path, size_t n,
                                     const char *qs)
 {
-    const char *uid, *rest;
-    size_t ul, rl;
-    index_path(path, n, &uid, &ul, &rest, &rl);
+    const char *uid = path, *rest = path;
+    size_t ul = 0, rl = 0;
+    (void)index_path(path, n, &uid, &ul, &rest, &rl);
     if (strlen(srv->uid) != ul || memcmp(uid, srv->uid, ul) != 0) {
         frs_api_error_t err = {0};
         frs_meili_error(&err, 404, "index_not_found", "Index `%.*s` not "

@@ -424,7 +424,7 @@ static int check_post(struct MHD_Connection *c, req_t *rq,
     }
     if (cl && strtoull(cl, NULL, 10) > (unsigned long long)FRS_SRV_MAX_BODY) {
         frs_meili_error(err, 413, "payload_too_large", "The provided payload "
-                        "reached the size limit of %d bytes",
+                        "reached the size limit of %zu bytes",
                         FRS_SRV_MAX_BODY);
         return 0;
     }

@@ -104,6 +104,8 @@ static void on_connection(void *cls, struct MHD_Connection *c,
 static void refuse_big_target(req_t *rq, const char *uri)
 {
     const char *q = strchr(uri, '?');
+    if (!q)
+        return;
     size_t n = strlen(uri), params = 0;
     for (const char *p = q; p && *p; p++)
         params += *p == '&';
@@ -393,7 +395,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
         if (!take_body(rq, upload_data, n)) {
             frs_api_error_t err = {0};
             frs_meili_error(&err, 413, "payload_too_large", "The provided "
-                            "payload reached the size limit of %d bytes",
+                            "payload reached the size limit of %zu bytes",
                             FRS_SRV_MAX_BODY);
             rq->meili = 1;
             return frs_srv_send_error(c, rq, &err);
@@ -551,7 +553,8 @@ static void compress_www(server_t *srv)
  * and the workers; an exit status (0 when all is ready). */
 static int server_open(server_t *srv, const frs_server_opts_t *o)
 {
-    srv->searchers = calloc(srv->threads, sizeof *srv->searchers);
+    /* an array of pointers: sizeof a pointer is meant */
+    srv->searchers = calloc(srv->threads, sizeof *srv->searchers); // NOLINT(bugprone-sizeof-expression)
     if (!srv->searchers)
         return 4;
     for (unsigned i = 0; i < srv->threads; i++) {

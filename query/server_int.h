@@ -58,7 +58,7 @@ enum { JOB_SEARCH, JOB_STATS, JOB_MEILI, JOB_MULTI, JOB_INDEX, JOB_INDEXES,
 
 /* The longest POST body read (a search request is a few hundred bytes);
  * a longer one is answered 413. */
-#define FRS_SRV_MAX_BODY (64 * 1024)
+#define FRS_SRV_MAX_BODY ((size_t)64 * 1024)
 
 /* One request, from its first line to its completion. */
 typedef struct {

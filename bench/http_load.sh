@@ -164,10 +164,11 @@ EOF
 }
 # one_run LABEL CONNS N: warm up, measure, append to runs.jsonl
 one_run() {
-    local label=$1 c=$2 n=$3 load out="$WORK/wrk-$1-c$2-$3.txt"
-    wrk -t"$WRK_THREADS" -c"$c" -d3s -s "$WORK/queries.lua" "http://127.0.0.1:$PORT" >/dev/null
+    local label=$1 c=$2 n=$3 load out="$WORK/wrk-$1-c$2-$3.txt" t=$WRK_THREADS
+    [ "$c" -lt "$t" ] && t=$c # wrk needs a connection per thread
+    wrk -t"$t" -c"$c" -d3s -s "$WORK/queries.lua" "http://127.0.0.1:$PORT" >/dev/null
     load=$(cut -d' ' -f1 /proc/loadavg)
-    wrk -t"$WRK_THREADS" -c"$c" -d"$DURATION" --latency --timeout 10s -s "$WORK/queries.lua" \
+    wrk -t"$t" -c"$c" -d"$DURATION" --latency --timeout 10s -s "$WORK/queries.lua" \
         "http://127.0.0.1:$PORT" >"$out"
     summarise "$out" "$label" "$c" "$load" | tee -a "$WORK/runs.jsonl" >&2
 }

@@ -50,7 +50,9 @@ INDEXER_C = indexer/ingest.c indexer/plaintext.c indexer/docbuild.c \
 	indexer/summary.c
 QUERY_C = query/qparse.c query/highlight.c query/passages.c query/explain.c \
 	query/search.c query/output.c query/admin.c query/suggest.c \
-	query/server.c query/watchdog.c query/workq.c query/health.c
+	query/server.c query/watchdog.c query/workq.c query/health.c \
+	query/filter.c query/api.c query/listen.c query/http.c query/meili.c \
+	query/routes.c
 # readiness for systemd's Type=notify (sd_notify, libsystemd)
 QUERY_C += query/notify.c
 PKGS += libsystemd
@@ -62,7 +64,7 @@ QUERY_O = $(QUERY_C:%.c=$(B)/obj/%.o) $(B)/obj/gen/www.o
 COMMON_TESTS = utf8 analyzer qtree bm25 passage docdata xdb hash buf strset dbswap schema date
 APP_TESTS = ingest plaintext indexer feed prune summary qparse highlight search suggest server \
 	shards watchdog workq health
-APP_TESTS += notify
+APP_TESTS += notify filter http meili
 UNIT_BINS = $(COMMON_TESTS:%=$(B)/tests/test_%) $(APP_TESTS:%=$(B)/tests/test_%)
 
 all: $(B)/indexer $(B)/query
@@ -93,7 +95,16 @@ $(B)/obj/tests/%.o: CPPFLAGS += -Iindexer -Iquery
 
 # The search page (query/www) is embedded into the query binary: embed.py
 # writes its files as byte arrays into a generated source (never committed).
-WWW_FILES = query/www/index.html query/www/style.css query/www/app.js
+# Its script is InstantSearch over the Meilisearch API, bundled by esbuild
+# from query/www/node_modules (`make deps` runs npm ci there) into
+# $(B)/gen/app.js, never committed.
+ESBUILD = query/www/node_modules/.bin/esbuild
+WWW_FILES = query/www/index.html query/www/style.css $(B)/gen/app.js
+$(B)/gen/app.js: query/www/app.js query/www/package-lock.json
+	@mkdir -p $(dir $@)
+	@[ -x $(ESBUILD) ] || { echo "query/www/node_modules is missing: run 'make deps' (npm ci in query/www)" >&2; exit 1; }
+	$(ESBUILD) query/www/app.js --bundle --minify --format=iife --target=es2020 \
+	  --legal-comments=none --log-level=warning --outfile=$@
 $(B)/gen/www.c: query/www/embed.py $(WWW_FILES)
 	@mkdir -p $(dir $@)
 	python3 query/www/embed.py $@ $(WWW_FILES)
@@ -102,7 +113,7 @@ $(B)/obj/gen/www.o: $(B)/gen/www.c query/www/www.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) -Iquery/www $(CFLAGS) -c -o $@ $<
 
-$(B)/obj/query/server.o: CPPFLAGS += -Iquery/www
+$(B)/obj/query/server.o $(B)/obj/query/routes.o: CPPFLAGS += -Iquery/www
 
 DEPS = build-essential pkg-config libxapian-dev libstemmer-dev libcmocka-dev \
 	libutf8proc-dev libjansson-dev libxxhash-dev zlib1g-dev xapian-tools python3 time \
@@ -120,6 +131,7 @@ deps:
 	$(SUDO) apt-get install -y -qq --no-install-recommends $(DEPS)
 	command -v npm >/dev/null || $(SUDO) apt-get install -y -qq --no-install-recommends nodejs npm
 	cd tests/web && npm ci --no-audit --no-fund --loglevel=error
+	cd query/www && npm ci --no-audit --no-fund --loglevel=error
 
 # Everything CI runs: the tests, the tests again under ASan + UBSan,
 # memcheck, static analysis, the relevance smoke check and a short fuzz run.
@@ -147,6 +159,7 @@ check: all $(UNIT_BINS) $(REPLAY_BINS)
 	@tests/cli/server.sh $(B)
 	@tests/cli/limits.sh $(B)
 	@tests/cli/server-faults.sh $(B)
+	@tests/cli/meili.sh $(B)
 	@[ "$(CHECK_WEB)" = 0 ] || tests/web/run.sh $(B)
 
 install: all

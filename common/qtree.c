@@ -137,6 +137,32 @@ void frs_qnode_free(frs_qnode_t *q)
     free(q);
 }
 
+frs_qnode_t *frs_qnode_clone(const frs_qnode_t *q)
+{
+    if (!q)
+        return NULL;
+    frs_qnode_t *c = frs_qnode_new(q->op);
+    if (!c)
+        return NULL;
+    c->scale = q->scale;
+    c->slot = q->slot;
+    if ((q->term && !(c->term = dup_bytes(q->term, q->term_len))) ||
+        (q->lo && !(c->lo = dup_bytes(q->lo, strlen(q->lo)))) ||
+        (q->hi && !(c->hi = dup_bytes(q->hi, strlen(q->hi))))) {
+        frs_qnode_free(c);
+        return NULL;
+    }
+    c->term_len = q->term_len;
+    for (size_t i = 0; i < q->nkids; i++) {
+        frs_qnode_t *k = frs_qnode_clone(q->kids[i]);
+        if (!k || frs_qnode_add(c, k) != FRS_OK) {
+            frs_qnode_free(c);
+            return NULL;
+        }
+    }
+    return c;
+}
+
 static const char *op_name(frs_qop_t op)
 {
     switch (op) {

@@ -66,6 +66,9 @@ frs_status_t frs_qnode_add(frs_qnode_t *parent, frs_qnode_t *kid);
 /* Free a subtree.  NULL is a no-op. */
 void frs_qnode_free(frs_qnode_t *q);
 
+/* A deep copy of q (NULL for NULL, or when out of memory). */
+frs_qnode_t *frs_qnode_clone(const frs_qnode_t *q);
+
 /* Write a readable form of the tree to a malloc'd string (for --explain and
  * tests), e.g. OR(Zpomm SCALE(2,pomme)), a wildcard written term*.  NULL
  * when out of memory. */

@@ -1010,6 +1010,31 @@ extern "C" frs_status_t frs_xr_get_metadata(frs_xr_t *h, const char *key,
     }
 }
 
+extern "C" frs_status_t frs_xr_each_shard_metadata(frs_xr_t *h,
+                                                   const char *key,
+                                                   frs_shard_meta_cb cb,
+                                                   void *ctx) noexcept
+{
+    if (!h)
+        return FRS_EINVAL;
+    h->err[0] = '\0';
+    h->fault.clear();
+    if (!key || !*key || !cb)
+        return einval(h->err, "empty metadata key or NULL callback");
+    std::string v;
+    for (const Shard &sh : h->shards) {
+        try {
+            v = sh.db.get_metadata(key);
+        } catch (...) {
+            frs_status_t rc = xdb_fail(h);
+            h->fault = sh.name;
+            return rc;
+        }
+        cb(ctx, sh.name.c_str(), sh.remote ? 1 : 0, v.c_str());
+    }
+    return FRS_OK;
+}
+
 extern "C" frs_status_t frs_xr_stats(frs_xr_t *h, frs_xr_stats_t *out) noexcept
 {
     if (out)
@@ -1326,6 +1351,23 @@ struct HitRec {
     std::string data;
 };
 
+// Sort key for FRS_XDB_SORT_*: the value, with an empty one mapped past
+// every other so that documents without one come last in either order.
+class ValueLastKey : public Xapian::KeyMaker {
+    Xapian::valueno slot_;
+    bool desc_;
+
+  public:
+    ValueLastKey(Xapian::valueno slot, bool desc) : slot_(slot), desc_(desc) {}
+    std::string operator()(const Xapian::Document &doc) const override
+    {
+        std::string v = doc.get_value(slot_);
+        if (v.empty())
+            return desc_ ? std::string() : std::string(1, '\xff');
+        return v;
+    }
+};
+
 // Run the query once; fills hits and info.  May throw DatabaseModifiedError.
 typedef std::vector<std::pair<std::string, Xapian::doccount>> Facets;
 
@@ -1341,6 +1383,10 @@ void run_search(Xapian::Database &db, const Xapian::Query &query,
     if (o->collapse_slot >= 0)
         enq.set_collapse_key(static_cast<Xapian::valueno>(o->collapse_slot),
                              1);
+    ValueLastKey key(o->sort_slot, o->sort_order == FRS_XDB_SORT_DESC);
+    if (o->sort_order != FRS_XDB_SORT_NONE)
+        enq.set_sort_by_key_then_relevance(&key,
+                                           o->sort_order == FRS_XDB_SORT_DESC);
     Xapian::ValueCountMatchSpy spy(o->facet_slot);
     Xapian::doccount check = o->check_at_least;
     if (o->facet_cb) {

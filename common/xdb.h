@@ -131,6 +131,17 @@ frs_status_t frs_xr_reopen(frs_xr_t *xr, int *changed) FRS_NOEXCEPT;
 frs_status_t frs_xr_get_metadata(frs_xr_t *xr, const char *key, char **out)
     FRS_NOEXCEPT;
 
+/* Call cb for every shard the reader combines (one for a lone database),
+ * in stub order: its name (frs_xr_fault's), whether it is remote, and its
+ * value of metadata key ("" when unset).  The combined reader answers
+ * metadata from its first shard only; this reads each.  On failure
+ * frs_xr_fault names the shard. */
+typedef void (*frs_shard_meta_cb)(void *ctx, const char *shard, int remote,
+                                  const char *value);
+frs_status_t frs_xr_each_shard_metadata(frs_xr_t *xr, const char *key,
+                                        frs_shard_meta_cb cb, void *ctx)
+    FRS_NOEXCEPT;
+
 typedef struct {
     unsigned long long doccount;    /* passages */
     unsigned long long lastdocid;
@@ -188,7 +199,14 @@ typedef struct {
     frs_facet_cb facet_cb;     /* NULL: no facet counts */
     void *facet_ctx;
     unsigned facet_slot;
+    /* FRS_XDB_SORT_NONE (0): by relevance; else by the value in sort_slot
+     * (byte order), ascending or descending, then by relevance; documents
+     * with no value in the slot come last either way */
+    int sort_order;
+    unsigned sort_slot;
 } frs_search_opts_t;
+
+enum { FRS_XDB_SORT_NONE = 0, FRS_XDB_SORT_ASC = 1, FRS_XDB_SORT_DESC = 2 };
 
 typedef struct {
     unsigned docid;

@@ -22,6 +22,14 @@ mkdir -p "$src"
     while IFS= read -r -d '' f; do [ -e "$f" ] && printf '%s\0' "$f"; done |
     tar --null -T - -cf -) | tar -xf - -C "$src"
 
+# the search page's script is bundled at build time from the npm modules
+# `make deps` installed in query/www (ignored by git, so copied here)
+if [ ! -x "$root/query/www/node_modules/.bin/esbuild" ]; then
+    echo "build-deb.sh: query/www/node_modules is missing: run 'make deps'" >&2
+    exit 1
+fi
+(cd "$root" && tar -cf - query/www/node_modules) | tar -xf - -C "$src"
+
 (cd "$src" && dpkg-buildpackage -us -uc -b "$@")
 rm -f "$out"/frs_* "$out"/frs-dbgsym_*
 cp "$work"/*.deb "$work"/frs_*.changes "$work"/frs_*.buildinfo "$out"/

@@ -64,8 +64,13 @@ static void usage(FILE *out)
 "      --stats           show what the database holds (with --json: JSON)\n"
 "      --check           check the database: Xapian's consistency check and\n"
 "                        every article whole; exit 4 if damaged\n"
-"      --serve           serve the HTTP JSON API (/search, /health, /stats)\n"
+"      --serve           serve the HTTP JSON API (/search, /health, /stats),\n"
+"                        Meilisearch's search API (/indexes/UID/search...)\n"
 "                        and a search page at /, until SIGTERM or SIGINT\n"
+"      --index-uid UID   the index's uid in the Meilisearch API (default:\n"
+"                        the database directory's name)\n"
+"      --cors-origin O   origins allowed to call the API from a browser:\n"
+"                        * (default), none, or a comma-separated list\n"
 "      --listen ADDR     HOST:PORT, [IPV6]:PORT or PORT to listen on\n"
 "                        (default %s; port 0 picks a free one)\n"
 "      --threads N       search workers, one searcher each (default: one\n"
@@ -198,7 +203,7 @@ enum { O_OFFSET = 256, O_ARTICLES, O_PASSAGES, O_PWEIGHT, O_RERANK, O_TBONUS, O_
        O_BATCH, O_K1, O_B, O_EXACT, O_TITLEW, O_SNIPPET, O_COLOR,
        O_STATS, O_CHECK, O_VERSION, O_SERVE, O_LISTEN, O_THREADS,
        O_ACCESS_LOG, O_HEADER_TO, O_BODY_TO, O_MAXCONN, O_MAXPERIP,
-       O_REMOTE_TO, O_REMOTE_CONNECT_TO };
+       O_REMOTE_TO, O_REMOTE_CONNECT_TO, O_INDEX_UID, O_CORS };
 
 /* One option of the server (c) into *so; the option's name when its value
  * is invalid, else NULL. */
@@ -225,6 +230,12 @@ static const char *server_option(int c, const char *arg,
     case O_MAXPERIP:
         return parse_uint(arg, &so->max_per_address, 1000000)
                    ? NULL : "--max-connections-per-ip";
+    case O_INDEX_UID:
+        so->index_uid = arg;
+        return frs_server_uid_valid(arg) ? NULL : "--index-uid";
+    case O_CORS:
+        so->cors_origin = arg;
+        return frs_server_cors_check(arg) ? "--cors-origin" : NULL;
     }
     return NULL;
 }
@@ -267,6 +278,8 @@ int main(int argc, char **argv)
         {"max-connections-per-ip", required_argument, 0, O_MAXPERIP},
         {"remote-timeout", required_argument, 0, O_REMOTE_TO},
         {"remote-connect-timeout", required_argument, 0, O_REMOTE_CONNECT_TO},
+        {"index-uid", required_argument, 0, O_INDEX_UID},
+        {"cors-origin", required_argument, 0, O_CORS},
         {0, 0, 0, 0}};
     const char *db = NULL;
     frs_search_params_t p;
@@ -287,7 +300,8 @@ int main(int argc, char **argv)
         case O_CHECK: check = 1; break;
         case O_SERVE: serve = 1; break;
         case O_LISTEN: case O_THREADS: case O_ACCESS_LOG: case O_HEADER_TO:
-        case O_BODY_TO: case O_MAXCONN: case O_MAXPERIP:
+        case O_BODY_TO: case O_MAXCONN: case O_MAXPERIP: case O_INDEX_UID:
+        case O_CORS:
             bad = server_option(c, optarg, &so);
             server_opt = 1;
             break;

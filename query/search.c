@@ -298,38 +298,135 @@ typedef struct {
     int oom;
 } facets_t;
 
+/* Add count to the facet value key of (*v)[0..*n), the values arriving
+ * in order (the last one may be key again); *oom on failure. */
+static void count_facet(frs_facet_t **v, size_t *n, size_t *cap,
+                        const char *key, unsigned long long count, int *oom)
+{
+    if (*n > 0 && strcmp((*v)[*n - 1].value, key) == 0) {
+        (*v)[*n - 1].count += count;
+        return;
+    }
+    if (*n == *cap) {
+        size_t c = *cap ? *cap * 2 : 32;
+        frs_facet_t *nv = realloc(*v, c * sizeof *nv);
+        if (!nv) {
+            *oom = 1;
+            return;
+        }
+        *v = nv;
+        *cap = c;
+    }
+    char *s = strdup(key);
+    if (!s) {
+        *oom = 1;
+        return;
+    }
+    (*v)[*n].value = s;
+    (*v)[*n].count = count;
+    (*n)++;
+}
+
 /* Facet callback: dates "YYYYMMDD" arrive in order; count them by month. */
 static void on_date(void *ctx, const char *value, size_t len,
                     unsigned long long count)
 {
     facets_t *f = ctx;
-    frs_results_t *r = f->r;
     if (f->oom || len < 6)
         return;
     char month[8] = {value[0], value[1], value[2], value[3], '-', value[4],
                      value[5], 0};
-    if (r->nmonths > 0 && strcmp(r->months[r->nmonths - 1].value, month) == 0) {
-        r->months[r->nmonths - 1].count += count;
+    count_facet(&f->r->months, &f->r->nmonths, &f->cap, month, count,
+                &f->oom);
+}
+
+/* Facet callback with years: count each date's year, then its month if
+ * asked. */
+typedef struct {
+    facets_t months;
+    frs_results_t *r;
+    size_t cap;
+    int want_months, oom;
+} datefacets_t;
+
+static void on_date_years(void *ctx, const char *value, size_t len,
+                          unsigned long long count)
+{
+    datefacets_t *f = ctx;
+    if (f->want_months)
+        on_date(&f->months, value, len, count);
+    if (f->oom || len < 4)
         return;
+    char year[5] = {value[0], value[1], value[2], value[3], 0};
+    count_facet(&f->r->years, &f->r->nyears, &f->cap, year, count, &f->oom);
+}
+
+/* The options of frs_search_opts_t that the API's parameters set: exact
+ * counts, sorting, year facets. */
+static void api_opts(const frs_search_params_t *p, frs_search_opts_t *so,
+                     datefacets_t *df)
+{
+    if (p->exact_upto > so->check_at_least)
+        so->check_at_least = p->exact_upto;
+    if (p->sort_date) {
+        so->sort_order = p->sort_date > 0 ? FRS_XDB_SORT_ASC
+                                          : FRS_XDB_SORT_DESC;
+        so->sort_slot = FRS_SLOT_DATE;
     }
-    if (r->nmonths == f->cap) {
-        size_t cap = f->cap ? f->cap * 2 : 32;
-        frs_facet_t *v = realloc(r->months, cap * sizeof *v);
-        if (!v) {
-            f->oom = 1;
-            return;
-        }
-        r->months = v;
-        f->cap = cap;
+    if (p->facet_years) {
+        df->want_months = p->facet_months;
+        so->facet_cb = on_date_years;
+        so->facet_ctx = df;
+        so->facet_slot = FRS_SLOT_DATE;
     }
-    char *s = strdup(month);
-    if (!s) {
-        f->oom = 1;
-        return;
+}
+
+/* After ranking: the best score, and whether the count is exact. */
+static void api_results(const arts_t *a, const frs_search_info_t *info,
+                        frs_results_t *r)
+{
+    r->exact = info->lower == info->upper;
+    r->top_score = 0;
+    for (size_t i = 0; i < a->n; i++)
+        if (a->v[i].score > r->top_score)
+            r->top_score = a->v[i].score;
+}
+
+/* FILTER(query, a copy of filter). */
+static frs_status_t add_filter(frs_parsed_t *pq, const frs_qnode_t *filter)
+{
+    frs_qnode_t *f = frs_qnode_new(FRS_Q_FILTER);
+    frs_qnode_t *query = pq->query;
+    pq->query = NULL;
+    frs_status_t rc = f ? frs_qnode_add(f, query)
+                        : (frs_qnode_free(query), FRS_ENOMEM);
+    if (rc == FRS_OK) {
+        frs_qnode_t *c = frs_qnode_clone(filter);
+        rc = c ? frs_qnode_add(f, c) : FRS_ENOMEM;
+        pq->query = f;
+    } else {
+        frs_qnode_free(f);
     }
-    r->months[r->nmonths].value = s;
-    r->months[r->nmonths].count = count;
-    r->nmonths++;
+    return rc;
+}
+
+/* Placeholder search: a q of white space only matches every article. */
+static int is_blank(const char *q, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (q[i] != ' ' && q[i] != '\t' && q[i] != '\n' && q[i] != '\r')
+            return 0;
+    return 1;
+}
+
+static frs_status_t parse_all(frs_parsed_t **out)
+{
+    *out = calloc(1, sizeof **out);
+    if (*out && ((*out)->query = frs_qnode_new(FRS_Q_MATCH_ALL)))
+        return FRS_OK;
+    frs_parsed_free(*out);
+    *out = NULL;
+    return FRS_ENOMEM;
 }
 
 /* ---- running a query ---- */
@@ -389,10 +486,12 @@ static frs_status_t rank_articles(frs_searcher_t *s,
         so.facet_ctx = &fc;
         so.facet_slot = FRS_SLOT_DATE;
     }
+    datefacets_t df = {{r, 0, 0}, r, 0, 0, 0};
+    api_opts(p, &so, &df);
     frs_search_info_t info;
     frs_status_t rc = frs_xr_search(s->xr, r->parsed->query, &so, on_hit, a,
                                     &info);
-    if (rc == FRS_OK && (a->oom || fc.oom))
+    if (rc == FRS_OK && (a->oom || fc.oom || df.oom || df.months.oom))
         rc = FRS_ENOMEM;
     /* the first p->rerank articles are reranked; the ones shown need
      * their best passage (with --passages, every article fetched) */
@@ -416,9 +515,10 @@ static frs_status_t rank_articles(frs_searcher_t *s,
             t->tpart = p->title_bonus * t->tscore;
             t->score += t->ppart + t->tpart;
         }
-        if (nrerank > 1)
+        if (nrerank > 1 && !p->sort_date)
             qsort(a->v, nrerank, sizeof *a->v, by_score);
     }
+    api_results(a, &info, r);
     *first = whole ? p->offset : 0;
     return FRS_OK;
 }
@@ -486,6 +586,11 @@ static void clear_hits(frs_results_t *r)
     free(r->months);
     r->months = NULL;
     r->nmonths = 0;
+    for (size_t i = 0; i < r->nyears; i++)
+        free(r->years[i].value);
+    free(r->years);
+    r->years = NULL;
+    r->nyears = 0;
 }
 
 frs_status_t frs_searcher_run(frs_searcher_t *s, const char *q, size_t len,
@@ -505,13 +610,18 @@ frs_status_t frs_searcher_run(frs_searcher_t *s, const char *q, size_t len,
     frs_results_t *r = calloc(1, sizeof *r);
     if (!r)
         return FRS_ENOMEM;
-    frs_status_t rc = frs_qparse(s->an, q, len, &p->qp, &r->parsed, errmsg);
+    frs_status_t rc = p->empty_all && is_blank(q, len)
+                          ? parse_all(&r->parsed)
+                          : frs_qparse(s->an, q, len, &p->qp, &r->parsed,
+                                       errmsg);
     if (rc != FRS_OK) {
         free(r);
         return rc;
     }
     if (p->from || p->to)
         rc = add_date_filter(r->parsed, p->from, p->to);
+    if (rc == FRS_OK && p->filter)
+        rc = add_filter(r->parsed, p->filter);
     r->hits = calloc(p->limit ? p->limit : 1, sizeof *r->hits);
     if (rc == FRS_OK && !r->hits)
         rc = FRS_ENOMEM;
@@ -549,6 +659,9 @@ void frs_results_free(frs_results_t *r)
     for (size_t i = 0; i < r->nmonths; i++)
         free(r->months[i].value);
     free(r->months);
+    for (size_t i = 0; i < r->nyears; i++)
+        free(r->years[i].value);
+    free(r->years);
     frs_parsed_free(r->parsed);
     free(r);
 }

@@ -45,6 +45,21 @@ typedef struct {
     int facet_months;        /* count matching articles per month */
     int text;                /* load the text of each hit (default 1; 0
                                 when only ids and scores are shown) */
+    /* For the Meilisearch API (meili.h); all off by default. */
+    const frs_qnode_t *filter; /* keep only the articles it matches (a
+                                  boolean tree over Y/M terms and the date
+                                  value, filter.h; borrowed, copied into
+                                  the query; adds no weight); NULL: none */
+    int sort_date;           /* 0: by score; 1: oldest first, -1: newest
+                                first (then by score; undated articles
+                                last either way; no reranking reorders) */
+    int facet_years;         /* count matching articles per year */
+    unsigned exact_upto;     /* count the matches exactly up to this many
+                                (Xapian's check_at_least); 0: as far as
+                                the window needs */
+    int empty_all;           /* a q of white space only matches every
+                                article (Meilisearch's placeholder search)
+                                instead of FRS_EINVAL */
 } frs_search_params_t;
 
 /* Defaults for every field. */
@@ -86,6 +101,12 @@ typedef struct {
     frs_facet_t *months;     /* with params.facet_months: every month with
                                 matching articles, in ascending order */
     size_t nmonths;
+    frs_facet_t *years;      /* with params.facet_years: likewise, "YYYY" */
+    size_t nyears;
+    int exact;               /* estimated is the exact number of matches */
+    double top_score;        /* the best score among the articles ranked
+                                (with sort_date: those up to the window's
+                                end); 0 when none */
 } frs_results_t;
 
 /* The text of the passage shown for hit h (not NUL-terminated); "" when

@@ -7,7 +7,7 @@
  * commit.  How connections, workers, deadlines and the shard monitor fit
  * together: "The daemon" below.
  */
-#include "server.h"
+#include "server_int.h"
 
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -26,466 +26,12 @@
 
 #include <microhttpd.h>
 
-#include "dbswap.h"
+#include "http.h"
 #include "health.h"
-#include "highlight.h"
 #include "notify.h"
-#include "output.h"
-#include "schema.h"
-#include "suggest.h"
-#include "utf8.h"
 #include "watchdog.h"
 #include "workq.h"
 #include "www.h"
-
-/* ====================================================================== */
-/* Request level: decoding, validation, JSON bodies                        */
-/* ====================================================================== */
-
-void frs_api_error_set(frs_api_error_t *err, unsigned status,
-                       const char *code, const char *parameter,
-                       const char *fmt, ...)
-{
-    err->status = status;
-    err->code = code;
-    err->parameter = parameter;
-    err->shard[0] = '\0';
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err->message, sizeof err->message, fmt, ap);
-    va_end(ap);
-}
-
-json_t *frs_api_error_json(const frs_api_error_t *err)
-{
-    json_t *e = json_object();
-    json_object_set_new(e, "code", json_string(err->code ? err->code
-                                                         : "internal"));
-    /* messages are ASCII, but never trust a format: jansson checks */
-    json_t *m = json_string(err->message);
-    json_object_set_new(e, "message", m ? m : json_string("error"));
-    if (err->parameter)
-        json_object_set_new(e, "parameter", json_string(err->parameter));
-    json_t *sh = err->shard[0] ? json_string(err->shard) : NULL;
-    if (sh)
-        json_object_set_new(e, "shard", sh);
-    json_t *root = json_object();
-    json_object_set_new(root, "error", e);
-    return root;
-}
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-frs_status_t frs_api_decode(const char *in, size_t len, char **out,
-                            size_t *outlen)
-{
-    *out = NULL;
-    *outlen = 0;
-    char *d = malloc(len + 1);
-    if (!d)
-        return FRS_ENOMEM;
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (in[i] == '+') {
-            d[n++] = ' ';
-        } else if (in[i] == '%') {
-            int hi = i + 1 < len ? hexval(in[i + 1]) : -1;
-            int lo = i + 2 < len ? hexval(in[i + 2]) : -1;
-            if (hi < 0 || lo < 0) {
-                free(d);
-                return FRS_EINVAL;
-            }
-            d[n++] = (char)(hi * 16 + lo);
-            i += 2;
-        } else {
-            d[n++] = in[i];
-        }
-    }
-    d[n] = '\0';
-    *out = d;
-    *outlen = n;
-    return FRS_OK;
-}
-
-enum { P_Q, P_LIMIT, P_OFFSET, P_ARTICLES, P_FROM, P_TO, P_PRE, P_POST,
-       P_SNIPPET, P_FACETS, P_COUNT };
-static const char *const param_names[P_COUNT] = {
-    "q", "limit", "offset", "articles", "from", "to", "highlight_pre_tag",
-    "highlight_post_tag", "snippet_length", "facets"};
-
-/* A decimal number from 0 to max, digits only. */
-static int parse_count(const char *v, unsigned max, unsigned *out)
-{
-    size_t n = strlen(v);
-    if (n == 0 || n > 9)
-        return 0;
-    unsigned long x = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (v[i] < '0' || v[i] > '9')
-            return 0;
-        x = x * 10 + (unsigned long)(v[i] - '0');
-    }
-    if (x > max)
-        return 0;
-    *out = (unsigned)x;
-    return 1;
-}
-
-static int parse_bool(const char *v, int *out)
-{
-    if (!strcmp(v, "1") || !strcmp(v, "true")) {
-        *out = 1;
-        return 1;
-    }
-    if (!strcmp(v, "0") || !strcmp(v, "false") || !*v) {
-        *out = 0;
-        return 1;
-    }
-    return 0;
-}
-
-/* "YYYY-MM-DD" with a month 01-12 and a day 01-31. */
-static int parse_date(const char *v, char out[11])
-{
-    if (strlen(v) != 10 || v[4] != '-' || v[7] != '-')
-        return 0;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (v[i] < '0' || v[i] > '9'))
-            return 0;
-    int m = (v[5] - '0') * 10 + (v[6] - '0');
-    int d = (v[8] - '0') * 10 + (v[9] - '0');
-    if (m < 1 || m > 12 || d < 1 || d > 31)
-        return 0;
-    memcpy(out, v, 11);
-    return 1;
-}
-
-void frs_api_search_clear(frs_api_search_t *req)
-{
-    free(req->q);
-    free(req->pre_tag);
-    free(req->post_tag);
-    memset(req, 0, sizeof *req);
-}
-
-/* Check one decoded name or value: valid UTF-8, no NUL byte. */
-static int check_text(const char *s, size_t n, const char *what,
-                      const char *param, frs_api_error_t *err)
-{
-    if (memchr(s, '\0', n)) {
-        frs_api_error_set(err, 400, "invalid_parameter", param,
-                          "%s holds a NUL byte", what);
-        return 0;
-    }
-    if (!frs_utf8_valid(s, n)) {
-        frs_api_error_set(err, 400, "invalid_utf8", param,
-                          "%s is not valid UTF-8", what);
-        return 0;
-    }
-    return 1;
-}
-
-/* Validate the raw values of every parameter into req. */
-static frs_status_t validate(char *vals[P_COUNT], const size_t lens[P_COUNT],
-                             frs_api_search_t *req, frs_api_error_t *err)
-{
-    const char *const *nm = param_names;
-    if (!vals[P_Q] || lens[P_Q] == 0) {
-        frs_api_error_set(err, 400, "missing_parameter", nm[P_Q],
-                          "q (the query) is required");
-        return FRS_EINVAL;
-    }
-    if (lens[P_Q] > FRS_QUERY_MAX_BYTES) {
-        frs_api_error_set(err, 400, "query_too_long", nm[P_Q],
-                          "q is %zu bytes long; the limit is %d",
-                          lens[P_Q], FRS_QUERY_MAX_BYTES);
-        return FRS_EINVAL;
-    }
-    if (vals[P_LIMIT] &&
-        !parse_count(vals[P_LIMIT], FRS_API_MAX_LIMIT, &req->limit)) {
-        frs_api_error_set(err, 400, "invalid_parameter", nm[P_LIMIT],
-                          "limit must be an integer from 0 to %d",
-                          FRS_API_MAX_LIMIT);
-        return FRS_EINVAL;
-    }
-    if (vals[P_OFFSET] &&
-        !parse_count(vals[P_OFFSET], FRS_API_MAX_OFFSET, &req->offset)) {
-        frs_api_error_set(err, 400, "invalid_parameter", nm[P_OFFSET],
-                          "offset must be an integer from 0 to %d",
-                          FRS_API_MAX_OFFSET);
-        return FRS_EINVAL;
-    }
-    if (vals[P_ARTICLES] && !parse_bool(vals[P_ARTICLES], &req->articles)) {
-        frs_api_error_set(err, 400, "invalid_parameter", nm[P_ARTICLES],
-                          "articles must be 1, 0, true or false");
-        return FRS_EINVAL;
-    }
-    for (int k = P_FROM; k <= P_TO; k++) {
-        char *dst = k == P_FROM ? req->from : req->to;
-        if (vals[k] && vals[k][0] && !parse_date(vals[k], dst)) {
-            frs_api_error_set(err, 400, "invalid_parameter", nm[k],
-                              "%s must be a date written YYYY-MM-DD",
-                              nm[k]);
-            return FRS_EINVAL;
-        }
-    }
-    if (req->from[0] && req->to[0] && strcmp(req->from, req->to) > 0) {
-        frs_api_error_set(err, 400, "invalid_parameter", nm[P_FROM],
-                          "from (%s) is after to (%s)", req->from, req->to);
-        return FRS_EINVAL;
-    }
-    for (int k = P_PRE; k <= P_POST; k++) {
-        if (vals[k] && (lens[k] == 0 || lens[k] > FRS_API_MAX_TAG_BYTES)) {
-            frs_api_error_set(err, 400, "invalid_parameter", nm[k],
-                              "%s must be 1 to %d bytes long", nm[k],
-                              FRS_API_MAX_TAG_BYTES);
-            return FRS_EINVAL;
-        }
-    }
-    if (vals[P_SNIPPET] &&
-        (!parse_count(vals[P_SNIPPET], FRS_API_MAX_SNIPPET,
-                      &req->snippet_length) ||
-         req->snippet_length < FRS_API_MIN_SNIPPET)) {
-        frs_api_error_set(err, 400, "invalid_parameter", nm[P_SNIPPET],
-                          "snippet_length must be an integer from %d to %d "
-                          "(bytes)", FRS_API_MIN_SNIPPET,
-                          FRS_API_MAX_SNIPPET);
-        return FRS_EINVAL;
-    }
-    if (vals[P_FACETS] && lens[P_FACETS] > 0) {
-        if (strcmp(vals[P_FACETS], "month") != 0) {
-            frs_api_error_set(err, 400, "invalid_parameter", nm[P_FACETS],
-                              "facets must be \"month\" (or empty)");
-            return FRS_EINVAL;
-        }
-        req->facet_months = 1;
-    }
-    req->q = vals[P_Q];
-    req->qlen = lens[P_Q];
-    vals[P_Q] = NULL;
-    req->pre_tag = vals[P_PRE] ? vals[P_PRE] : strdup("<mark>");
-    vals[P_PRE] = NULL;
-    req->post_tag = vals[P_POST] ? vals[P_POST] : strdup("</mark>");
-    vals[P_POST] = NULL;
-    if (!req->pre_tag || !req->post_tag)
-        return FRS_ENOMEM;
-    return FRS_OK;
-}
-
-/* One "name=value" segment of a query string into vals/lens. */
-static frs_status_t parse_param(const char *p, size_t seg, char *vals[P_COUNT],
-                                size_t lens[P_COUNT], frs_api_error_t *err)
-{
-    const char *eq = memchr(p, '=', seg);
-    size_t klen = eq ? (size_t)(eq - p) : seg;
-    char *key = NULL, *val = NULL;
-    size_t kn = 0, vn = 0;
-    frs_status_t rc = frs_api_decode(p, klen, &key, &kn);
-    if (rc == FRS_OK && eq)
-        rc = frs_api_decode(eq + 1, seg - klen - 1, &val, &vn);
-    else if (rc == FRS_OK && !(val = strdup("")))
-        rc = FRS_ENOMEM;
-    if (rc == FRS_EINVAL)
-        frs_api_error_set(err, 400, "bad_encoding", NULL,
-                          "malformed percent-encoding: '%%' must be "
-                          "followed by two hex digits");
-    int k = P_COUNT;
-    if (rc == FRS_OK && !check_text(key, kn, "a parameter name", NULL, err))
-        rc = FRS_EINVAL;
-    if (rc == FRS_OK) {
-        for (k = 0; k < P_COUNT; k++)
-            if (!strcmp(key, param_names[k]))
-                break;
-        if (k == P_COUNT) {
-            frs_api_error_set(err, 400, "unknown_parameter", NULL,
-                              "unknown parameter '%.64s'", key);
-            rc = FRS_EINVAL;
-        } else if (vals[k]) {
-            frs_api_error_set(err, 400, "invalid_parameter", param_names[k],
-                              "%s is given more than once", param_names[k]);
-            rc = FRS_EINVAL;
-        } else if (!check_text(val, vn, param_names[k], param_names[k],
-                               err)) {
-            rc = FRS_EINVAL;
-        }
-    }
-    if (rc == FRS_OK) {
-        vals[k] = val;
-        lens[k] = vn;
-        val = NULL;
-    }
-    free(key);
-    free(val);
-    return rc;
-}
-
-frs_status_t frs_api_parse_search(const char *qs, frs_api_search_t *req,
-                                  frs_api_error_t *err)
-{
-    memset(req, 0, sizeof *req);
-    req->limit = FRS_API_DEFAULT_LIMIT;
-    req->snippet_length = FRS_HL_DEFAULT_BYTES;
-    char *vals[P_COUNT] = {0};
-    size_t lens[P_COUNT] = {0};
-    frs_status_t rc = FRS_OK;
-    /* stops at the first error: a long query string costs no more than
-     * its length */
-    for (const char *p = qs ? qs : ""; rc == FRS_OK && *p;) {
-        const char *end = strchr(p, '&');
-        size_t seg = end ? (size_t)(end - p) : strlen(p);
-        if (seg > 0)
-            rc = parse_param(p, seg, vals, lens, err);
-        p += seg + (end ? 1 : 0);
-    }
-    if (rc == FRS_OK)
-        rc = validate(vals, lens, req, err);
-    for (int k = 0; k < P_COUNT; k++)
-        free(vals[k]);
-    if (rc != FRS_OK)
-        frs_api_search_clear(req);
-    return rc;
-}
-
-static double ms_since(const struct timespec *t0)
-{
-    struct timespec t1;
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    return (double)(t1.tv_sec - t0->tv_sec) * 1e3 +
-           (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
-}
-
-frs_status_t frs_api_search(frs_searcher_t *s,
-                            const frs_search_params_t *defaults,
-                            const frs_api_search_t *req, json_t **out,
-                            frs_api_error_t *err)
-{
-    *out = NULL;
-    struct timespec t0;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    frs_search_params_t p;
-    if (defaults)
-        p = *defaults;
-    else
-        frs_search_params_init(&p);
-    p.offset = req->offset;
-    p.limit = req->limit;
-    p.passages = !req->articles;
-    p.from = req->from[0] ? req->from : NULL;
-    p.to = req->to[0] ? req->to : NULL;
-    p.explain = 0;
-    p.facet_months = req->facet_months;
-    frs_results_t *r = NULL;
-    char *msg = NULL;
-    frs_status_t rc = frs_searcher_run(s, req->q, req->qlen, &p, &r, &msg);
-    if (rc == FRS_EINVAL) {
-        frs_api_error_set(err, 400, "invalid_query", "q", "%s",
-                          msg ? msg : "invalid query");
-        free(msg);
-        return rc;
-    }
-    free(msg);
-    char *suggestion = NULL;
-    if (rc == FRS_OK)
-        rc = frs_suggest(s, req->q, req->qlen, &p, &suggestion);
-    if (rc != FRS_OK) {
-        frs_results_free(r);
-        if (rc == FRS_ENOMEM)
-            frs_api_error_set(err, 500, "internal", NULL, "out of memory");
-        else
-            frs_api_error_set(err, 503, "unavailable", NULL,
-                              "the index cannot be read right now");
-        return rc;
-    }
-    frs_out_opts_t o = {0, 0, req->snippet_length, req->pre_tag,
-                        req->post_tag};
-    json_t *j = frs_results_json(s, req->q, &p, r, &o);
-    json_t *sj = suggestion ? json_string(suggestion) : NULL;
-    json_object_set_new(j, "suggestion", sj ? sj : json_null());
-    /* Xapian has no spelling data over the remote backend: say so rather
-     * than fail or stay silent (docs/scaling.md) */
-    if (!suggestion && frs_xr_has_remote(frs_searcher_reader(s)))
-        json_object_set_new(j, "suggestion_note",
-                            json_string("spelling suggestions are not "
-                                        "available over remote shards"));
-    free(suggestion);
-    json_t *facets = json_object();
-    if (req->facet_months) {
-        json_t *m = json_object();
-        for (size_t i = 0; i < r->nmonths; i++)
-            json_object_set_new(m, r->months[i].value,
-                                json_integer((json_int_t)r->months[i].count));
-        json_object_set_new(facets, "month", m);
-    }
-    json_object_set_new(j, "facets", facets);
-    /* fewer hits than asked for: the total is known exactly (Xapian's
-     * estimate can be high after collapsing to one hit per article) */
-    if (r->n < p.limit && (r->n > 0 || p.offset == 0))
-        json_object_set_new(j, "estimated_total",
-                            json_integer((json_int_t)(p.offset + r->n)));
-    json_object_set_new(j, "took_ms",
-                        json_real(round(ms_since(&t0) * 1000) / 1000));
-    frs_results_free(r);
-    *out = j;
-    return FRS_OK;
-}
-
-frs_status_t frs_server_parse_listen(const char *s,
-                                     struct sockaddr_storage *out,
-                                     socklen_t *len)
-{
-    memset(out, 0, sizeof *out);
-    *len = 0;
-    if (!s || !*s)
-        return FRS_EINVAL;
-    char host[64] = "127.0.0.1";
-    const char *port = s;
-    if (s[0] == '[') {
-        const char *close = strchr(s, ']');
-        if (!close || close[1] != ':' || (size_t)(close - s - 1) >= sizeof host)
-            return FRS_EINVAL;
-        memcpy(host, s + 1, (size_t)(close - s - 1));
-        host[close - s - 1] = '\0';
-        port = close + 2;
-    } else {
-        const char *colon = strrchr(s, ':');
-        if (colon) {
-            if ((size_t)(colon - s) >= sizeof host || colon == s)
-                return FRS_EINVAL;
-            memcpy(host, s, (size_t)(colon - s));
-            host[colon - s] = '\0';
-            port = colon + 1;
-        }
-    }
-    unsigned pn;
-    if (!parse_count(port, 65535, &pn))
-        return FRS_EINVAL;
-    if (!strcmp(host, "localhost"))
-        strcpy(host, "127.0.0.1");
-    struct sockaddr_in *v4 = (struct sockaddr_in *)out;
-    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)out;
-    if (s[0] != '[' && inet_pton(AF_INET, host, &v4->sin_addr) == 1) {
-        v4->sin_family = AF_INET;
-        v4->sin_port = htons((uint16_t)pn);
-        *len = sizeof *v4;
-        return FRS_OK;
-    }
-    if (s[0] == '[' && inet_pton(AF_INET6, host, &v6->sin6_addr) == 1) {
-        v6->sin6_family = AF_INET6;
-        v6->sin6_port = htons((uint16_t)pn);
-        *len = sizeof *v6;
-        return FRS_OK;
-    }
-    return FRS_EINVAL;
-}
 
 /* ====================================================================== */
 /* The daemon                                                              */
@@ -500,52 +46,7 @@ frs_status_t frs_server_parse_listen(const char *s,
  * (watchdog.h) drops connections whose request is late; the monitor
  * (health.h) probes the shards and opens the breaker of a hung one. */
 
-typedef struct {
-    const char *db;
-    frs_search_params_t defaults;
-    unsigned threads;
-    frs_searcher_t **searchers; /* one per worker */
-    frs_workq_t *workers;
-    frs_watchdog_t *watchdog;
-    frs_health_t *health;
-    const char *log_path;
-    FILE *log;
-    pthread_mutex_t log_mu;
-    FILE *err;
-    pthread_mutex_t err_mu;
-    time_t started;
-    atomic_ullong requests, r2xx, r3xx, r4xx, r5xx, reopens;
-    atomic_int active;   /* requests between start and completion */
-    atomic_int quiet;    /* stop printing libmicrohttpd's messages */
-} server_t;
-
-enum { PHASE_NEW, PHASE_HEADERS, PHASE_QUEUED, PHASE_ANSWERED };
-enum { JOB_SEARCH, JOB_STATS };
-
-/* One request, from its first line to its completion. */
-typedef struct {
-    server_t *srv;
-    struct MHD_Connection *conn;
-    char *uri;            /* raw request target, as sent */
-    char method[16];
-    char version[16];
-    char ip[INET6_ADDRSTRLEN];
-    struct timespec t0;
-    unsigned status;
-    size_t bytes;
-    int phase;
-    frs_api_error_t early; /* a request refused from its first line */
-    int refused;
-    /* a job for a worker, and its answer */
-    int job;
-    frs_api_search_t search;
-    unsigned out_status;
-    json_t *out;
-} req_t;
-
-static void errorf(server_t *srv, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void errorf(server_t *srv, const char *fmt, ...)
+void frs_srv_errorf(server_t *srv, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -560,20 +61,10 @@ static void errorf(server_t *srv, const char *fmt, ...)
 
 static void health_log(void *ctx, const char *line)
 {
-    errorf(ctx, "%s", line);
+    frs_srv_errorf(ctx, "%s", line);
 }
 
-/* Move a searcher to the latest committed revision. */
-static frs_status_t refresh(server_t *srv, frs_searcher_t *s)
-{
-    int changed = 0;
-    frs_status_t rc = frs_xr_reopen(frs_searcher_reader(s), &changed);
-    if (rc == FRS_OK && changed)
-        atomic_fetch_add(&srv->reopens, 1);
-    return rc;
-}
-
-static void pause_ms(long ms)
+void frs_srv_pause_ms(long ms)
 {
     struct timespec ts = {0, ms * 1000000L};
     nanosleep(&ts, NULL);
@@ -613,6 +104,8 @@ static void on_connection(void *cls, struct MHD_Connection *c,
 static void refuse_big_target(req_t *rq, const char *uri)
 {
     const char *q = strchr(uri, '?');
+    if (!q)
+        return;
     size_t n = strlen(uri), params = 0;
     for (const char *p = q; p && *p; p++)
         params += *p == '&';
@@ -692,7 +185,7 @@ static void count_status(server_t *srv, unsigned st)
 
 static void log_request(server_t *srv, const req_t *rq)
 {
-    double ms = ms_since(&rq->t0);
+    double ms = frs_api_ms_since(&rq->t0);
     time_t now = time(NULL);
     struct tm tm;
     char when[40];
@@ -728,9 +221,55 @@ static void on_done(void *cls, struct MHD_Connection *c, void **req_cls,
         log_request(srv, rq);
     json_decref(rq->out);
     frs_api_search_clear(&rq->search);
+    frs_meili_reqs_free(rq->mreqs, rq->nmreqs);
+    free(rq->body);
     free(rq->uri);
     free(rq);
     atomic_fetch_sub(&srv->active, 1);
+}
+
+/* The API's headers: no caching, CORS for an allowed Origin. */
+static void api_headers(struct MHD_Response *resp, struct MHD_Connection *c,
+                        const req_t *rq)
+{
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    const char *origin = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                     "Origin");
+    int vary = 0;
+    const char *acao = frs_http_cors(rq->srv->cors, origin, &vary);
+    if (acao)
+        MHD_add_response_header(resp, "Access-Control-Allow-Origin", acao);
+    if (vary)
+        MHD_add_response_header(resp, "Vary", "Origin");
+    if (acao && !strcmp(rq->method, "OPTIONS")) {
+        MHD_add_response_header(resp, "Access-Control-Allow-Methods",
+                                "GET, POST, HEAD, OPTIONS");
+        MHD_add_response_header(resp, "Access-Control-Allow-Headers",
+                                "Content-Type, Authorization, "
+                                "X-Meilisearch-Client, Accept");
+        MHD_add_response_header(resp, "Access-Control-Max-Age", "86400");
+    }
+}
+
+/* gzip buf when the flags allow it, the client accepts it and it pays;
+ * *buf, *len and *mode then describe the compressed body. */
+static int maybe_gzip(struct MHD_Connection *c, int flags, void **buf,
+                      size_t *len, enum MHD_ResponseMemoryMode *mode)
+{
+    if (!(flags & FRS_SRV_MAY_GZIP) || *len < FRS_HTTP_GZIP_MIN ||
+        !frs_http_accepts_gzip(MHD_lookup_connection_value(
+            c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_ENCODING)))
+        return 0;
+    char *gz = NULL;
+    size_t gzlen = 0;
+    if (frs_http_gzip(*buf, *len, &gz, &gzlen) != FRS_OK)
+        return 0; /* sent as it is */
+    if (*mode == MHD_RESPMEM_MUST_FREE)
+        free(*buf);
+    *buf = gz;
+    *len = gzlen;
+    *mode = MHD_RESPMEM_MUST_FREE;
+    return 1;
 }
 
 static const char *const CSP =
@@ -738,13 +277,13 @@ static const char *const CSP =
     "img-src 'self' data:; connect-src 'self'; base-uri 'none'; "
     "form-action 'self'; frame-ancestors 'none'";
 
-/* Queue a response and note what was sent.  api: JSON API headers. */
-static enum MHD_Result send_response(struct MHD_Connection *c, req_t *rq,
-                                     unsigned status, const char *type,
-                                     void *buf, size_t len,
-                                     enum MHD_ResponseMemoryMode mode,
-                                     int api)
+enum MHD_Result frs_srv_send(struct MHD_Connection *c, req_t *rq,
+                             unsigned status, const char *type, void *buf,
+                             size_t len, enum MHD_ResponseMemoryMode mode,
+                             int flags)
 {
+    int gzipped = (flags & FRS_SRV_GZIPPED) ||
+                  maybe_gzip(c, flags, &buf, &len, &mode);
     struct MHD_Response *resp = MHD_create_response_from_buffer(len, buf,
                                                                 mode);
     if (!resp) {
@@ -754,9 +293,12 @@ static enum MHD_Result send_response(struct MHD_Connection *c, req_t *rq,
     }
     MHD_add_response_header(resp, "Content-Type", type);
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
-    if (api) {
-        MHD_add_response_header(resp, "Cache-Control", "no-store");
-        MHD_add_response_header(resp, "Access-Control-Allow-Origin", "*");
+    if (gzipped)
+        MHD_add_response_header(resp, "Content-Encoding", "gzip");
+    if (flags & (FRS_SRV_GZIPPED | FRS_SRV_MAY_GZIP))
+        MHD_add_response_header(resp, "Vary", "Accept-Encoding");
+    if (flags & FRS_SRV_API) {
+        api_headers(resp, c, rq);
     } else {
         MHD_add_response_header(resp, "Cache-Control", "no-cache");
         MHD_add_response_header(resp, "Content-Security-Policy", CSP);
@@ -764,8 +306,9 @@ static enum MHD_Result send_response(struct MHD_Connection *c, req_t *rq,
         MHD_add_response_header(resp, "Referrer-Policy",
                                 "strict-origin-when-cross-origin");
     }
-    if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
-        MHD_add_response_header(resp, "Allow", "GET, HEAD");
+    if (status == MHD_HTTP_METHOD_NOT_ALLOWED || status == 204)
+        MHD_add_response_header(resp, "Allow",
+                                rq->allow ? rq->allow : "GET, HEAD, OPTIONS");
     if (status == MHD_HTTP_SERVICE_UNAVAILABLE)
         MHD_add_response_header(resp, "Retry-After", "1");
     rq->status = status;
@@ -776,281 +319,55 @@ static enum MHD_Result send_response(struct MHD_Connection *c, req_t *rq,
     return r;
 }
 
-static enum MHD_Result send_json(struct MHD_Connection *c, req_t *rq,
-                                 unsigned status, json_t *j)
+enum MHD_Result frs_srv_send_json(struct MHD_Connection *c, req_t *rq,
+                                  unsigned status, json_t *j)
 {
     char *body = j ? json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(10))
                    : NULL;
     json_decref(j);
     if (!body) {
         static const char oom[] =
-            "{\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}";
-        return send_response(c, rq, 500, "application/json; charset=utf-8",
-                             (void *)oom, sizeof oom - 1,
-                             MHD_RESPMEM_PERSISTENT, 1);
+            "{\"message\":\"out of memory\",\"code\":\"internal\"}";
+        return frs_srv_send(c, rq, 500, "application/json; charset=utf-8",
+                            (void *)oom, sizeof oom - 1,
+                            MHD_RESPMEM_PERSISTENT, FRS_SRV_API);
     }
-    return send_response(c, rq, status, "application/json; charset=utf-8",
-                         body, strlen(body), MHD_RESPMEM_MUST_FREE, 1);
+    return frs_srv_send(c, rq, status, "application/json; charset=utf-8",
+                        body, strlen(body), MHD_RESPMEM_MUST_FREE,
+                        FRS_SRV_API | FRS_SRV_MAY_GZIP);
 }
 
-static enum MHD_Result send_error(struct MHD_Connection *c, req_t *rq,
-                                  const frs_api_error_t *e)
+json_t *frs_srv_error_json(const req_t *rq, const frs_api_error_t *e)
 {
-    return send_json(c, rq, e->status, frs_api_error_json(e));
+    return rq->meili ? frs_meili_error_json(e) : frs_api_error_json(e);
 }
 
-/* The answer for a search that failed with rc on searcher s: 503 naming
- * the shard; logged, and told to the monitor (the breaker). */
-static void search_failed(server_t *srv, frs_searcher_t *s, frs_status_t rc,
-                          frs_api_error_t *err)
+enum MHD_Result frs_srv_send_error(struct MHD_Connection *c, req_t *rq,
+                                   const frs_api_error_t *e)
 {
-    frs_xr_t *xr = frs_searcher_reader(s);
-    const char *shard = frs_xr_fault(xr);
-    const char *msg = frs_xr_errmsg(xr)[0] ? frs_xr_errmsg(xr)
-                                           : frs_strerror(rc);
-    if (shard[0])
-        errorf(srv, "search failed: shard %s: %s", shard, msg);
-    else
-        errorf(srv, "search failed: %s", msg);
-    frs_health_report(srv->health, shard, rc, msg);
-    if (rc == FRS_ENOMEM)
-        return;
-    frs_api_error_set(err, 503, "unavailable", NULL, "%s%s%s",
-                      shard[0] ? "shard " : "", shard[0] ? shard : "the index",
-                      rc == FRS_EREMOTE ? " is not answering"
-                                        : " cannot be read right now");
-    snprintf(err->shard, sizeof err->shard, "%s", shard);
+    return frs_srv_send_json(c, rq, e->status, frs_srv_error_json(rq, e));
 }
 
-/* On a worker: run rq's search on s; rq->out_status, rq->out. */
-static void run_search_job(server_t *srv, req_t *rq, frs_searcher_t *s)
+/* A piece of a POST body: kept, up to FRS_SRV_MAX_BODY (then 413). */
+static int take_body(req_t *rq, const char *data, size_t n)
 {
-    frs_api_error_t err = {0};
-    json_t *out = NULL;
-    frs_status_t rc = FRS_OK;
-    /* A commit or a rebuild switch can overtake a reader between its
-     * reopen and its reads: retry on a fresh reader.  A remote shard that
-     * does not answer is not retried: the breaker takes over. */
-    for (int attempt = 0; attempt < 4; attempt++) {
-        if (attempt > 0)
-            pause_ms(5L << attempt);
-        rc = refresh(srv, s);
-        if (rc == FRS_OK)
-            rc = frs_api_search(s, &srv->defaults, &rq->search, &out, &err);
-        if (rc == FRS_OK || rc == FRS_EINVAL || rc == FRS_ENOMEM ||
-            rc == FRS_EREMOTE)
-            break;
-    }
-    /* EINVAL with an error set: a bad query (400), not a failure */
-    if (rc != FRS_OK && !(rc == FRS_EINVAL && err.status))
-        search_failed(srv, s, rc, &err);
-    if (rc == FRS_ENOMEM)
-        frs_api_error_set(&err, 500, "internal", NULL, "out of memory");
-    rq->out_status = rc == FRS_OK ? 200 : err.status;
-    rq->out = rc == FRS_OK ? out : frs_api_error_json(&err);
-}
-
-static char *meta(frs_xr_t *xr, const char *key)
-{
-    char *v = NULL;
-    if (frs_xr_get_metadata(xr, key, &v) != FRS_OK) {
-        free(v);
-        return NULL;
-    }
-    return v;
-}
-
-/* The "server" part of /stats. */
-static json_t *server_stats(server_t *srv)
-{
-    json_t *sv = json_object();
-    json_object_set_new(sv, "version", json_string(FRS_VERSION_STRING));
-    json_object_set_new(sv, "uptime_s",
-                        json_integer((json_int_t)(time(NULL) - srv->started)));
-    json_object_set_new(sv, "threads", json_integer(srv->threads));
-    json_object_set_new(sv, "requests",
-                        json_integer((json_int_t)atomic_load(&srv->requests)));
-    json_t *by = json_object();
-    json_object_set_new(by, "2xx", json_integer((json_int_t)atomic_load(&srv->r2xx)));
-    json_object_set_new(by, "3xx", json_integer((json_int_t)atomic_load(&srv->r3xx)));
-    json_object_set_new(by, "4xx", json_integer((json_int_t)atomic_load(&srv->r4xx)));
-    json_object_set_new(by, "5xx", json_integer((json_int_t)atomic_load(&srv->r5xx)));
-    json_object_set_new(sv, "responses", by);
-    json_object_set_new(sv, "reopens",
-                        json_integer((json_int_t)atomic_load(&srv->reopens)));
-    json_object_set_new(sv, "connections",
-                        json_integer(frs_watchdog_count(srv->watchdog)));
-    json_object_set_new(sv, "dropped_slow",
-                        json_integer((json_int_t)frs_watchdog_dropped(srv->watchdog)));
-    return sv;
-}
-
-/* On a worker: /stats on s. */
-static void run_stats_job(server_t *srv, req_t *rq, frs_searcher_t *s)
-{
-    frs_xr_t *xr = frs_searcher_reader(s);
-    frs_xr_stats_t st;
-    frs_status_t rc = FRS_OK;
-    for (int attempt = 0; attempt < 3; attempt++) {
-        if (attempt > 0)
-            pause_ms(10);
-        rc = refresh(srv, s);
-        if (rc == FRS_OK)
-            rc = frs_xr_stats(xr, &st);
-        if (rc == FRS_OK || rc == FRS_EREMOTE)
-            break;
-    }
-    if (rc != FRS_OK) {
-        frs_api_error_t err = {0};
-        search_failed(srv, s, rc, &err);
-        rq->out_status = 503;
-        rq->out = json_object();
-        json_object_set_new(rq->out, "status", json_string("unavailable"));
-        return;
-    }
-    char *updated = meta(xr, FRS_META_UPDATED);
-    char *schema = meta(xr, FRS_META_SCHEMA);
-    char *anv = meta(xr, FRS_META_ANALYZER);
-    json_t *j = json_object();
-    /* one document per article, in whichever shard */
-    json_object_set_new(j, "articles", json_integer((json_int_t)st.doccount));
-    json_object_set_new(j, "average_article_length",
-                        json_real(round(st.avlength * 100) / 100));
-    json_object_set_new(j, "last_update", updated && updated[0]
-                                              ? json_string(updated)
-                                              : json_null());
-    json_object_set_new(j, "size_bytes",
-                        json_integer((json_int_t)frs_dbswap_size(srv->db)));
-    json_object_set_new(j, "schema", json_string(schema ? schema : ""));
-    json_object_set_new(j, "analyzer", json_string(anv ? anv : ""));
-    free(updated);
-    free(schema);
-    free(anv);
-    json_object_set_new(j, "server", server_stats(srv));
-    rq->out_status = 200;
-    rq->out = j;
-}
-
-/* Non-zero when a shard is down (the breaker is open), with *err the 503
- * to answer at once. */
-static int shard_down(server_t *srv, frs_api_error_t *err)
-{
-    char name[sizeof err->shard], why[256];
-    if (!frs_health_down(srv->health, name, sizeof name, why, sizeof why))
+    if (rq->body_len + n > FRS_SRV_MAX_BODY)
         return 0;
-    frs_api_error_set(err, 503, "unavailable", NULL,
-                      "shard %s is not answering: %s; it is probed every "
-                      "second", name, why);
-    snprintf(err->shard, sizeof err->shard, "%s", name);
+    char *b = realloc(rq->body, rq->body_len + n + 1);
+    if (!b)
+        return 0;
+    memcpy(b + rq->body_len, data, n);
+    rq->body = b;
+    rq->body_len += n;
+    b[rq->body_len] = '\0';
     return 1;
-}
-
-/* A worker's job: answer rq (at once if a shard went down while it
- * waited), then hand the connection back. */
-static void run_job(void *arg, void *context)
-{
-    req_t *rq = arg;
-    frs_api_error_t err = {0};
-    if (shard_down(rq->srv, &err)) {
-        rq->out_status = err.status;
-        rq->out = frs_api_error_json(&err);
-    } else if (rq->job == JOB_SEARCH) {
-        run_search_job(rq->srv, rq, context);
-    } else {
-        run_stats_job(rq->srv, rq, context);
-    }
-    MHD_resume_connection(rq->conn);
-}
-
-/* Hand rq to a worker, unless a shard is down (then 503 at once). */
-static enum MHD_Result queue_job(server_t *srv, struct MHD_Connection *c,
-                                 req_t *rq, int job)
-{
-    frs_api_error_t err = {0};
-    if (shard_down(srv, &err))
-        return send_error(c, rq, &err);
-    rq->job = job;
-    rq->phase = PHASE_QUEUED;
-    MHD_suspend_connection(c);
-    if (frs_workq_submit(srv->workers, run_job, rq) != FRS_OK) {
-        /* stopping (or out of memory): answered when resumed */
-        frs_api_error_set(&err, 503, "unavailable", NULL,
-                          "the server is stopping");
-        rq->out_status = 503;
-        rq->out = frs_api_error_json(&err);
-        MHD_resume_connection(c);
-    }
-    return MHD_YES;
-}
-
-static enum MHD_Result handle_search(server_t *srv, struct MHD_Connection *c,
-                                     req_t *rq, const char *qs)
-{
-    frs_api_error_t err = {0};
-    frs_status_t rc = frs_api_parse_search(qs, &rq->search, &err);
-    if (rc == FRS_ENOMEM)
-        frs_api_error_set(&err, 500, "internal", NULL, "out of memory");
-    if (rc != FRS_OK)
-        return send_error(c, rq, &err);
-    return queue_job(srv, c, rq, JOB_SEARCH);
-}
-
-static enum MHD_Result handle_health(server_t *srv, struct MHD_Connection *c,
-                                     req_t *rq)
-{
-    int ok = 0;
-    json_t *j = frs_health_json(srv->health, &ok);
-    return send_json(c, rq, ok ? 200 : 503, j);
-}
-
-static const frs_www_file_t *www_file(const char *path, size_t n)
-{
-    if (n == 1 && path[0] == '/') {
-        path = "/index.html";
-        n = strlen(path);
-    }
-    for (size_t i = 0; i < frs_www_nfiles; i++)
-        if (strlen(frs_www_files[i].path) == n &&
-            memcmp(frs_www_files[i].path, path, n) == 0)
-            return &frs_www_files[i];
-    return NULL;
-}
-
-static int path_is(const char *path, size_t n, const char *want)
-{
-    return strlen(want) == n && memcmp(path, want, n) == 0;
-}
-
-/* The request is complete: answer it, or hand it to a worker. */
-static enum MHD_Result route(server_t *srv, struct MHD_Connection *c,
-                             req_t *rq)
-{
-    if (rq->refused)
-        return send_error(c, rq, &rq->early);
-    const char *path = rq->uri;
-    const char *q = strchr(path, '?');
-    size_t n = q ? (size_t)(q - path) : strlen(path);
-    const char *qs = q ? q + 1 : NULL;
-    if (path_is(path, n, "/search"))
-        return handle_search(srv, c, rq, qs);
-    if (path_is(path, n, "/health"))
-        return handle_health(srv, c, rq);
-    if (path_is(path, n, "/stats"))
-        return queue_job(srv, c, rq, JOB_STATS);
-    const frs_www_file_t *f = www_file(path, n);
-    if (f)
-        return send_response(c, rq, 200, f->type, (void *)f->data, f->len,
-                             MHD_RESPMEM_PERSISTENT, 0);
-    frs_api_error_t err = {0};
-    frs_api_error_set(&err, 404, "not_found", NULL,
-                      "no such resource; the API is /search, /health and "
-                      "/stats");
-    return send_error(c, rq, &err);
 }
 
 /* libmicrohttpd calls this when the headers are in (first call), for each
  * piece of a body, when the request is complete, and again after a worker
- * resumed the connection. */
+ * resumed the connection.  Answers are queued only once the request is
+ * complete (but for refusals from the headers alone), so that the
+ * connection is kept alive. */
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
                                   const char *url, const char *method,
                                   const char *version,
@@ -1060,7 +377,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
     server_t *srv = cls;
     req_t *rq = *req_cls;
     (void)url;
-    (void)upload_data;
     if (!rq || !rq->uri)
         return MHD_NO;
     if (rq->phase == PHASE_NEW) {
@@ -1068,28 +384,32 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c,
         snprintf(rq->method, sizeof rq->method, "%s", method);
         snprintf(rq->version, sizeof rq->version, "%s", version);
         frs_watchdog_headers_done(srv->watchdog, watch_of(c));
-        if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
-            /* answered before any body is read: libmicrohttpd then closes
-             * the connection rather than read it */
-            frs_api_error_t err = {0};
-            frs_api_error_set(&err, 405, "method_not_allowed", NULL,
-                              "only GET and HEAD are served");
-            return send_error(c, rq, &err);
-        }
-        return MHD_YES;
+        enum MHD_Result ret = MHD_YES;
+        return frs_srv_early(srv, c, rq, &ret) ? ret : MHD_YES;
     }
     if (*upload_data_size) {
-        *upload_data_size = 0; /* a body nobody asked for: dropped */
+        size_t n = *upload_data_size;
+        *upload_data_size = 0;
+        if (strcmp(rq->method, "POST") != 0 || rq->phase != PHASE_HEADERS)
+            return MHD_YES; /* a body nobody asked for: dropped */
+        if (!take_body(rq, upload_data, n)) {
+            frs_api_error_t err = {0};
+            frs_meili_error(&err, 413, "payload_too_large", "The provided "
+                            "payload reached the size limit of %zu bytes",
+                            FRS_SRV_MAX_BODY);
+            rq->meili = 1;
+            return frs_srv_send_error(c, rq, &err);
+        }
         return MHD_YES;
     }
     if (rq->phase == PHASE_HEADERS) {
         frs_watchdog_body_done(srv->watchdog, watch_of(c));
-        return route(srv, c, rq);
+        return frs_srv_route(srv, c, rq);
     }
     if (rq->phase == PHASE_QUEUED && rq->out) {
         json_t *j = rq->out;
         rq->out = NULL;
-        return send_json(c, rq, rq->out_status, j);
+        return frs_srv_send_json(c, rq, rq->out_status, j);
     }
     return MHD_YES;
 }
@@ -1141,7 +461,7 @@ static unsigned fit_connections(server_t *srv, unsigned want)
     unsigned fit = rl.rlim_cur > reserve + 16
                        ? (unsigned)(rl.rlim_cur - reserve)
                        : 16;
-    errorf(srv, "warning: %u connections at most: the limit on open files "
+    frs_srv_errorf(srv, "warning: %u connections at most: the limit on open files "
                 "is %llu (ulimit -n)",
            fit, (unsigned long long)rl.rlim_cur);
     return fit;
@@ -1155,7 +475,7 @@ static void reopen_log(server_t *srv)
         return;
     FILE *f = fopen(srv->log_path, "a");
     if (!f) {
-        errorf(srv, "cannot reopen access log %s: %s; still writing to the "
+        frs_srv_errorf(srv, "cannot reopen access log %s: %s; still writing to the "
                     "old one", srv->log_path, strerror(errno));
         return;
     }
@@ -1164,7 +484,7 @@ static void reopen_log(server_t *srv)
     srv->log = f;
     pthread_mutex_unlock(&srv->log_mu);
     fclose(old);
-    errorf(srv, "access log %s reopened", srv->log_path);
+    frs_srv_errorf(srv, "access log %s reopened", srv->log_path);
 }
 
 void frs_server_opts_init(frs_server_opts_t *o)
@@ -1179,13 +499,62 @@ void frs_server_opts_init(frs_server_opts_t *o)
     o->probe_interval_ms = h.interval_ms;
     o->stall_ms = h.stall_ms;
     o->cooldown_ms = h.cooldown_ms;
+    o->cors_origin = "*";
+}
+
+int frs_server_uid_valid(const char *uid)
+{
+    size_t n = uid ? strlen(uid) : 0;
+    if (n == 0 || n > FRS_SERVER_MAX_UID)
+        return 0;
+    return strspn(uid, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                       "0123456789_-") == n;
+}
+
+char *frs_server_default_uid(const char *db)
+{
+    size_t n = strlen(db);
+    while (n > 1 && db[n - 1] == '/')
+        n--;
+    size_t b = n;
+    while (b > 0 && db[b - 1] != '/')
+        b--;
+    if (n - b > FRS_SERVER_MAX_UID)
+        b = n - FRS_SERVER_MAX_UID;
+    if (n == b || (n - b == 1 && db[b] == '/'))
+        return strdup("index");
+    char *u = strndup(db + b, n - b);
+    for (char *p = u; p && *p; p++)
+        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                    "0123456789_-", *p))
+            *p = '-';
+    return u;
+}
+
+const char *frs_server_cors_check(const char *allow)
+{
+    return frs_http_cors_check(allow);
+}
+
+/* The gzip form of each file of the page, made once. */
+static void compress_www(server_t *srv)
+{
+    srv->www_gz = calloc(frs_www_nfiles ? frs_www_nfiles : 1,
+                         sizeof *srv->www_gz);
+    for (size_t i = 0; srv->www_gz && i < frs_www_nfiles; i++) {
+        const frs_www_file_t *f = &frs_www_files[i];
+        if (f->len >= FRS_HTTP_GZIP_MIN)
+            (void)frs_http_gzip(f->data, f->len, &srv->www_gz[i].data,
+                                &srv->www_gz[i].len);
+    }
 }
 
 /* Open one searcher per worker, the access log, the monitor, the watchdog
  * and the workers; an exit status (0 when all is ready). */
 static int server_open(server_t *srv, const frs_server_opts_t *o)
 {
-    srv->searchers = calloc(srv->threads, sizeof *srv->searchers);
+    /* an array of pointers: sizeof a pointer is meant */
+    srv->searchers = calloc(srv->threads, sizeof *srv->searchers); // NOLINT(bugprone-sizeof-expression)
     if (!srv->searchers)
         return 4;
     for (unsigned i = 0; i < srv->threads; i++) {
@@ -1217,11 +586,15 @@ static int server_open(server_t *srv, const frs_server_opts_t *o)
         fprintf(srv->err, "query: cannot start the server's threads\n");
         return 4;
     }
+    compress_www(srv);
     return 0;
 }
 
 static void server_close(server_t *srv)
 {
+    for (size_t i = 0; srv->www_gz && i < frs_www_nfiles; i++)
+        free(srv->www_gz[i].data);
+    free(srv->www_gz);
     frs_workq_free(srv->workers);
     frs_watchdog_free(srv->watchdog);
     frs_health_free(srv->health);
@@ -1232,6 +605,7 @@ static void server_close(server_t *srv)
         fclose(srv->log);
     pthread_mutex_destroy(&srv->log_mu);
     pthread_mutex_destroy(&srv->err_mu);
+    free((char *)srv->uid);
     free(srv);
 }
 
@@ -1285,11 +659,38 @@ static void say_serving(server_t *srv, struct MHD_Daemon *d,
     else
         inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, host,
                   sizeof host);
-    fprintf(srv->err, "query: serving %s at http://%s%s%s:%u/ (%u threads)\n",
+    fprintf(srv->err, "query: serving %s at http://%s%s%s:%u/ (%u threads; "
+                      "Meilisearch index uid '%s')\n",
             srv->db, sa->ss_family == AF_INET6 ? "[" : "", host,
             sa->ss_family == AF_INET6 ? "]" : "", di ? (unsigned)di->port : 0u,
-            srv->threads);
+            srv->threads, srv->uid);
     fflush(srv->err);
+}
+
+/* The index uid and the CORS setting, checked; *uid malloc'd.  0, or
+ * the exit status 2 (said on err). */
+static int check_api_opts(const frs_server_opts_t *o, FILE *err, char **uid)
+{
+    *uid = o->index_uid ? strdup(o->index_uid)
+                        : frs_server_default_uid(o->db);
+    if (*uid && !frs_server_uid_valid(*uid)) {
+        fprintf(err, "query: invalid index uid '%s': 1 to %d letters, "
+                     "digits, '-' or '_' (--index-uid)\n",
+                *uid, FRS_SERVER_MAX_UID);
+        free(*uid);
+        *uid = NULL;
+        return 2;
+    }
+    const char *why = frs_http_cors_check(o->cors_origin ? o->cors_origin
+                                                         : "*");
+    if (why) {
+        fprintf(err, "query: invalid --cors-origin '%s': %s\n",
+                o->cors_origin, why);
+        free(*uid);
+        *uid = NULL;
+        return 2;
+    }
+    return *uid ? 0 : 4;
 }
 
 int frs_server_run(const frs_server_opts_t *o, FILE *err)
@@ -1312,9 +713,15 @@ int frs_server_run(const frs_server_opts_t *o, FILE *err)
         fprintf(err, "query: at most %d threads\n", FRS_SERVER_MAX_THREADS);
         return 2;
     }
-    server_t *srv = calloc(1, sizeof *srv);
-    if (!srv)
-        return 4;
+    char *uid = NULL;
+    int bad = check_api_opts(o, err, &uid);
+    server_t *srv = bad ? NULL : calloc(1, sizeof *srv);
+    if (!srv) {
+        free(uid);
+        return bad ? bad : 4;
+    }
+    srv->uid = uid;
+    srv->cors = o->cors_origin ? o->cors_origin : "*";
     srv->db = o->db;
     srv->err = err;
     srv->threads = threads;
@@ -1352,7 +759,7 @@ int frs_server_run(const frs_server_opts_t *o, FILE *err)
         if (ls != MHD_INVALID_SOCKET)
             close(ls);
         for (int i = 0; i < 500 && atomic_load(&srv->active) > 0; i++)
-            pause_ms(10);
+            frs_srv_pause_ms(10);
         /* every suspended connection must be resumed before the daemon
          * stops: the workers finish their jobs first (later ones are
          * refused) */

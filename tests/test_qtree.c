@@ -215,6 +215,30 @@ static void test_qtree_describe_prints_terms_as_is(void **state)
     frs_qnode_free(t);
 }
 
+static void test_qtree_clone_is_deep(void **state)
+{
+    (void)state;
+    frs_qnode_t *f = frs_qnode_new(FRS_Q_FILTER);
+    assert_int_equal(frs_qnode_add(f, frs_qnode_new(FRS_Q_MATCH_ALL)), FRS_OK);
+    frs_qnode_t *o = frs_qnode_new(FRS_Q_OR);
+    assert_int_equal(frs_qnode_add(o, frs_qnode_term("Y2024", 5)), FRS_OK);
+    assert_int_equal(frs_qnode_add(o, frs_qnode_range(0, "20250101", NULL)),
+                     FRS_OK);
+    assert_int_equal(frs_qnode_add(f, frs_qnode_scale(o, 2.5)), FRS_OK);
+    char *want = frs_qnode_describe(f);
+    frs_qnode_t *c = frs_qnode_clone(f);
+    assert_non_null(c);
+    frs_qnode_free(f); /* the copy owns nothing of the original */
+    char *got = frs_qnode_describe(c);
+    assert_string_equal(got, want);
+    assert_string_equal(got, "FILTER(MATCH_ALL SCALE(2.5, OR(Y2024 "
+                             "VALUE_RANGE(0, 20250101, ))))");
+    assert_null(frs_qnode_clone(NULL));
+    free(want);
+    free(got);
+    frs_qnode_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -232,6 +256,7 @@ int main(void)
         cmocka_unit_test(test_qtree_describe_every_op),
         cmocka_unit_test(test_qtree_describe_open_range_and_empty),
         cmocka_unit_test(test_qtree_describe_prints_terms_as_is),
+        cmocka_unit_test(test_qtree_clone_is_deep),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -185,7 +185,9 @@ check "405 says what is allowed" grep -qi '^allow: GET, HEAD' "$T/head"
 st=$(get /search?q=a -X POST -H 'Content-Type: application/json' --data '{"q":"eglise"}'); check "POST with a body: 405 ($st)" is_error 405 method_not_allowed
 st=$(get / -X PUT --data x); check "PUT: 405 ($st)" is_error 405 method_not_allowed
 st=$(get /health -X DELETE); check "DELETE: 405 ($st)" is_error 405 method_not_allowed
-st=$(get /health -X OPTIONS); check "OPTIONS: 405 ($st)" is_error 405 method_not_allowed
+st=$(get /health -X OPTIONS); check "OPTIONS: 204 with what is allowed, not 405 ($st)" bash -c "[ $st = 204 ] && grep -qi '^allow: GET, POST, HEAD, OPTIONS' '$T/head'"
+st=$(get /search?q=a -X OPTIONS -H 'Origin: https://a.fr' -H 'Access-Control-Request-Method: GET')
+check "a CORS preflight of /search ($st)" bash -c "[ $st = 204 ] && grep -qi '^access-control-allow-origin: \*' '$T/head' && grep -qi '^access-control-allow-methods: GET' '$T/head'"
 huge=$(python3 -c 'print("a" * 40000)')
 st=$(get "/search?q=$huge")
 check "a request line over the memory limit is refused ($st)" bash -c "[ $st -ge 400 ] && [ $st -lt 500 ]"

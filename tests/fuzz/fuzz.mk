@@ -3,7 +3,7 @@
 #   make fuzz [FUZZ_SECONDS=600]   build and run every target
 #   make check                     replays seeds and regressions (replay.c)
 
-FUZZ_TARGETS = analyzer ingest qparse http
+FUZZ_TARGETS = analyzer ingest qparse http filter
 FUZZ_SECONDS ?= 60
 FB = build-fuzz
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

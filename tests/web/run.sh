@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# End-to-end test of the search page in headless Chromium: index corpus/,
-# start `query --serve` on a free loopback port, and run search.test.js
-# (playwright-core driving Debian's /usr/bin/chromium).  `make deps`
-# installs chromium, node and tests/web/node_modules.
+# End-to-end tests with real clients: index corpus/, start `query --serve`
+# on a free loopback port, run meili.test.mjs (the official Meilisearch
+# JavaScript client) and search.test.js (the InstantSearch page in
+# headless Chromium, playwright-core driving Debian's /usr/bin/chromium).
+# `make deps` installs chromium, node and tests/web/node_modules.
 # Usage: tests/web/run.sh BUILD_DIR
 set -u
 . "$(dirname "$0")/../cli/lib.sh"
@@ -11,6 +12,7 @@ missing=
 command -v node >/dev/null || missing="node"
 [ -x "${CHROMIUM:-/usr/bin/chromium}" ] || missing="$missing chromium"
 [ -d tests/web/node_modules/playwright-core ] || missing="$missing tests/web/node_modules (npm ci)"
+[ -d tests/web/node_modules/meilisearch ] || missing="$missing tests/web/node_modules/meilisearch (npm ci)"
 if [ -n "$missing" ]; then
     echo "FAIL: missing$missing: run 'make deps'" >&2
     echo "web: 0 passed, 1 failed"
@@ -35,8 +37,9 @@ if [ -z "$port" ]; then
     echo "web: 0 passed, 1 failed"
     exit 1
 fi
-node tests/web/search.test.js "http://127.0.0.1:$port"
+node tests/web/meili.test.mjs "http://127.0.0.1:$port" db
 rc=$?
+node tests/web/search.test.js "http://127.0.0.1:$port" db || rc=1
 kill -TERM $spid
 wait $spid
 exit $rc

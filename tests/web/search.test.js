@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
-// search.test.js: the search page as a person uses it, in headless Chromium
-// (Debian's /usr/bin/chromium driven by playwright-core): type a query and
-// check the results shown against the API, page forward and back, follow a
-// spelling suggestion, filter by a month, and check escaping, the keyboard
-// shortcut and that the page logs no error.  Run by tests/web/run.sh, which
-// starts the server:  node search.test.js http://127.0.0.1:PORT
+// search.test.js: the search page (InstantSearch over frs's Meilisearch
+// API) as a person uses it, in headless Chromium (Debian's /usr/bin/chromium
+// driven by playwright-core): type a query and check the results shown
+// against the API, the highlighting, refine by a year and by a month, sort
+// by date, page forward and back, follow a « Vouliez-vous dire »
+// suggestion, a bookmarked address, escaping, the keyboard shortcut, and
+// that the page logs no error.  Run by tests/web/run.sh, which starts the
+// server:  node search.test.js http://127.0.0.1:PORT UID
 'use strict';
 
 const fs = require('fs');
@@ -13,6 +15,7 @@ const path = require('path');
 const { chromium } = require('playwright-core');
 
 const base = process.argv[2];
+const uid = process.argv[3];
 let pass = 0;
 let fail = 0;
 
@@ -24,22 +27,29 @@ function check(desc, cond) {
     console.error('FAIL: ' + desc);
   }
 }
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
-async function api(query) {
-  const res = await fetch(base + '/search?' + new URLSearchParams(query));
+// The API's answer for a search the page would make.
+async function api(body) {
+  const res = await fetch(`${base}/indexes/${uid}/search`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ hitsPerPage: 10, page: 1, ...body }),
+  });
   return res.json();
 }
 
-async function shownTitles(page) {
-  return page.locator('#results .hit h2').allTextContents();
-}
+const shownIds = (page) => page.locator('#hits .hit').evaluateAll((els) => els.map((e) => e.dataset.id));
+const shownDates = (page) => page.locator('#hits .hit').evaluateAll((els) => els.map((e) => e.dataset.date));
+const statsText = (page) => page.locator('#stats').textContent();
 
-// Wait until the results show what the address asks for.
-async function settled(page) {
-  await page.waitForFunction(() => {
-    const r = document.getElementById('results');
-    return !r.hasAttribute('aria-busy') && document.getElementById('status').textContent !== '';
-  });
+// Wait until the hits shown are ids (after InstantSearch rendered).
+async function showing(page, ids) {
+  await page.waitForFunction((want) => {
+    const got = [...document.querySelectorAll('#hits .hit')].map((e) => e.dataset.id);
+    return JSON.stringify(got) === JSON.stringify(want);
+  }, ids, { timeout: 15000 }).catch(() => {});
+  return same(await shownIds(page), ids);
 }
 
 async function main() {
@@ -49,13 +59,13 @@ async function main() {
     headless: true,
     locale: 'fr-FR',
     viewport: { width: 1200, height: 900 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
   const problems = [];
   try {
     const page = ctx.pages()[0] || (await ctx.newPage());
-    page.setDefaultTimeout(30000);
+    page.setDefaultTimeout(20000);
     page.on('pageerror', (e) => problems.push('page error: ' + e.message));
     page.on('console', (m) => {
       if (m.type() === 'error') problems.push('console: ' + m.text());
@@ -63,128 +73,117 @@ async function main() {
     page.on('requestfailed', (r) => {
       if (!/net::ERR_ABORTED/.test(r.failure().errorText)) problems.push('request failed: ' + r.url());
     });
+    const box = page.locator('#searchbox input');
 
-    // --- the empty page
+    // --- the page before any query: every article, newest facets
     await page.goto(base + '/');
-    check('title of the empty page', (await page.title()) === 'Recherche dans les articles');
-    check('the search box has focus', await page.evaluate(() => document.activeElement.id === 'q'));
-    check('the search box has a label', (await page.locator('label[for=q]').count()) === 1);
-    check('no results yet', (await page.locator('.hit').count()) === 0);
+    const everything = await api({ q: '' });
+    check('the page opens on every article', await showing(page, everything.hits.map((h) => h.id)));
+    check('title of the page', (await page.title()) === 'Recherche dans les articles');
+    check('the page is in French', (await page.getAttribute('html', 'lang')) === 'fr');
+    check('the search box has focus', await box.evaluate((e) => document.activeElement === e));
+    check('the count of every article (' + (await statsText(page)) + ')',
+      new RegExp(`^${everything.totalHits} résultats`).test(await statsText(page)));
+    check('the sort choices are in French', same(await page.locator('#sort option').allTextContents(),
+      ['Pertinence', 'Plus récents', 'Plus anciens']));
 
-    // --- type a query, see the results
-    await page.locator('#q').fill('ville');
-    await page.locator('#q').press('Enter');
-    await page.waitForURL(/\?q=ville$/);
-    await page.locator('.hit').first().waitFor();
-    await settled(page);
-    const want1 = await api({ q: 'ville', limit: 10, offset: 0, articles: 1 });
-    const titles1 = await shownTitles(page);
-    check('ten results on the first page (' + titles1.length + ')', titles1.length === 10);
-    check('the results are the API\'s, in order',
-      JSON.stringify(titles1) === JSON.stringify(want1.hits.map((h) => h.title || h.article_id)));
-    const status1 = await page.locator('#status').textContent();
-    check('the count and the time are shown (' + status1 + ')', /résultats/.test(status1) && /\d ms/.test(status1));
-    check('matches are highlighted', (await page.locator('.hit .snippet mark').count()) >= 5);
-    const href = await page.locator('.hit h2 a').first().getAttribute('href');
-    check('titles link to the article url (' + href + ')', href === want1.hits[0].url);
-    check('the document title names the query', (await page.title()).startsWith('ville'));
-    check('month counts are shown', (await page.locator('#month-list li').count()) > 0);
+    // --- typing a query: the API's articles, highlighted
+    await box.click();
+    await page.keyboard.type('ville', { delay: 30 });
+    await page.waitForURL(/query%5D=ville|query]=ville/);
+    const ville = await api({ q: 'ville' });
+    check('typing shows the API\'s results in order', await showing(page, ville.hits.map((h) => h.id)));
+    const st = await statsText(page);
+    check('the count, the time and the page (' + st + ')',
+      st.startsWith(`${ville.totalHits} résultats (`) && /\d ms\)/.test(st) && /page 1 sur 2/.test(st));
+    const marks = await page.locator('#hits .snippet mark').allTextContents();
+    check('matches are highlighted (' + marks.length + ')', marks.length >= 8 && marks.every((m) => /^villes?$/i.test(m)));
+    check('titles are highlighted too', (await page.locator('#hits h2 mark').count()) >= 1);
+    const href = await page.locator('#hits .hit h2 a').first().getAttribute('href');
+    check('titles link to the article (' + href + ')', href === ville.hits[0].url);
 
-    // --- page forward and back
-    await page.locator('#next').click();
-    await page.waitForURL(/page=2/);
-    await settled(page);
-    await page.waitForFunction((t) => document.querySelector('#results .hit h2').textContent !== t, titles1[0]);
-    const want2 = await api({ q: 'ville', limit: 10, offset: 10, articles: 1 });
-    const titles2 = await shownTitles(page);
-    check('page 2 shows the next results',
-      titles2.length > 0 && JSON.stringify(titles2) === JSON.stringify(want2.hits.map((h) => h.title || h.article_id)));
-    const ids1 = want1.hits.map((h) => h.article_id);
-    check('page 2 shares no article with page 1', want2.hits.every((h) => !ids1.includes(h.article_id)));
-    check('page 2 is numbered from 11', (await page.locator('#results').getAttribute('start')) === '11');
-    check('page 2 says so', /Page 2 sur/.test(await page.locator('#page-info').textContent()));
-    check('a previous link on page 2', (await page.locator('#prev').getAttribute('aria-disabled')) === 'false');
-    check('month counts stay on page 2', (await page.locator('#month-list li').count()) > 0);
+    // --- pages
+    await page.locator('.ais-Pagination-item--page a', { hasText: '2' }).click();
+    const ville2 = await api({ q: 'ville', page: 2 });
+    check('page 2 shows the API\'s page 2', await showing(page, ville2.hits.map((h) => h.id)));
+    await page.waitForURL(/page%5D=2|page]=2/).catch(() => {});
+    check('page 2 is in the address', /page%5D=2|page]=2/.test(page.url()));
+    check('page 2 says so', /page 2 sur 2/.test(await statsText(page)));
     await page.goBack();
-    await page.waitForURL(/\?q=ville$/);
-    await settled(page);
-    await page.waitForFunction((t) => document.querySelector('#results .hit h2').textContent === t, titles1[0]);
-    check('back returns to page 1', JSON.stringify(await shownTitles(page)) === JSON.stringify(titles1));
+    check('back returns to page 1', await showing(page, ville.hits.map((h) => h.id)));
 
-    // --- a misspelled word, then its suggestion
-    await page.locator('#q').fill('eglize');
-    await page.locator('#q').press('Enter');
+    // --- refine by a year
+    const y = page.locator('#years .ais-RefinementList-item').first();
+    const yLabel = (await y.locator('.ais-RefinementList-labelText').textContent()).trim();
+    const yCount = +(await y.locator('.ais-RefinementList-count').textContent());
+    await y.locator('input').check();
+    const inYear = await api({ q: 'ville', filter: [[`year = ${yLabel}`]] });
+    check(`refining by ${yLabel} shows its ${yCount} articles`, await showing(page, inYear.hits.map((h) => h.id)) &&
+      inYear.totalHits === yCount && (await shownDates(page)).every((d) => d.startsWith(yLabel)));
+    check('the refinement is shown, in French', /Année/.test(await page.locator('#current').textContent()));
+    await y.locator('input').uncheck();
+    check('and it can be removed', await showing(page, ville.hits.map((h) => h.id)));
+
+    // --- refine by a month: French names, the API's articles
+    const m = page.locator('#months .ais-RefinementList-item').first();
+    const mLabel = (await m.locator('.ais-RefinementList-labelText').textContent()).trim();
+    const mCount = +(await m.locator('.ais-RefinementList-count').textContent());
+    check('months are named in French (' + mLabel + ')',
+      /^(janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre) \d{4}$/.test(mLabel));
+    await m.locator('input').check();
+    await page.waitForFunction(() => document.querySelectorAll('#hits .hit').length > 0 &&
+      [...document.querySelectorAll('#hits .hit')].every((e, _, all) => e.dataset.date.slice(0, 7) === all[0].dataset.date.slice(0, 7)));
+    const dates = await shownDates(page);
+    const month = dates[0].slice(0, 7);
+    const inMonth = await api({ q: 'ville', filter: [[`month = "${month}"`]] });
+    check(`refining by ${mLabel} shows its ${mCount} articles`,
+      same(await shownIds(page), inMonth.hits.map((h) => h.id)) && inMonth.totalHits === mCount);
+    await m.locator('input').uncheck();
+    await showing(page, ville.hits.map((h) => h.id));
+
+    // --- sort by date
+    await page.locator('#sort select').selectOption({ label: 'Plus récents' });
+    const newest = await api({ q: 'ville', sort: ['date:desc'] });
+    check('« Plus récents » shows the newest first', await showing(page, newest.hits.map((h) => h.id)));
+    const nd = (await shownDates(page)).filter((d) => d);
+    check('dates go down', nd.length > 3 && nd.every((d, i) => i === 0 || nd[i - 1] >= d));
+    await page.locator('#sort select').selectOption({ label: 'Plus anciens' });
+    const oldest = await api({ q: 'ville', sort: ['date:asc'] });
+    check('« Plus anciens » shows the oldest first', await showing(page, oldest.hits.map((h) => h.id)));
+    await page.locator('#sort select').selectOption({ label: 'Pertinence' });
+
+    // --- a misspelling, and its suggestion
+    await box.fill('eglize');
     await page.locator('#suggestion').waitFor({ state: 'visible' });
-    await settled(page);
-    check('the suggestion is offered',
-      /Essayez avec l’orthographe/.test(await page.locator('#suggestion').textContent()) &&
-      (await page.locator('#suggestion-link').textContent()) === 'église');
-    check('no result for the misspelled word', (await page.locator('.hit').count()) === 0 &&
-      /Aucun résultat/.test(await page.locator('#status').textContent()));
+    check('« Vouliez-vous dire » is offered',
+      (await page.locator('#suggestion').textContent()).trim() === 'Vouliez-vous dire : église ?');
+    check('no result for the misspelling', (await page.locator('#hits .hit').count()) === 0 &&
+      /Aucun résultat/.test(await statsText(page)));
     await page.locator('#suggestion-link').click();
-    await page.waitForURL(/q=%C3%A9glise/);
-    await page.locator('.hit').first().waitFor();
-    await settled(page);
-    check('following the suggestion fills the box', (await page.locator('#q').inputValue()) === 'église');
-    check('following the suggestion finds the church',
-      /Église/.test((await shownTitles(page))[0] || ''));
-    check('the suggestion is gone', await page.locator('#suggestion').isHidden());
+    const eglise = await api({ q: 'église' });
+    check('following it searches for the correction', await showing(page, eglise.hits.map((h) => h.id)) &&
+      (await box.inputValue()) === 'église' && eglise.hits.length > 0);
+    check('and the suggestion goes away', await page.locator('#suggestion').isHidden());
 
-    // --- a month from the counts
-    await page.locator('#q').fill('marseille');
-    await page.locator('#q').press('Enter');
-    await page.locator('#month-list a').first().waitFor();
-    await settled(page);
-    const monthLink = page.locator('#month-list a').first();
-    const monthHref = await monthLink.getAttribute('href');
-    const m = /from=(\d{4}-\d{2})-01/.exec(monthHref);
-    await monthLink.click();
-    await page.waitForURL(/from=/);
-    await settled(page);
-    check('a month sets the dates (' + monthHref + ')',
-      m && (await page.locator('#from').inputValue()) === m[1] + '-01' && (await page.locator('#to').inputValue()).startsWith(m[1]));
-    const inMonth = await api({ q: 'marseille', limit: 10, articles: 1, from: m[1] + '-01', to: m[1] + '-28' });
-    check('the month\'s results are shown', (await page.locator('.hit').count()) === inMonth.hits.length &&
-      inMonth.hits.length > 0);
-    await page.locator('#clear-dates').click();
-    await page.waitForURL((u) => !u.search.includes('from='));
-    await settled(page);
-    check('clearing the dates', (await page.locator('#from').inputValue()) === '' &&
-      (await page.locator('.hit').count()) === 5);
+    // --- escaping: markup in a title is text
+    await box.fill('zeugmatron');
+    await page.locator('#hits .hit').first().waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('#hits .hit').length === 1);
+    check('a title with markup is shown as text',
+      (await page.locator('#hits .hit h2').textContent()) === 'Balises <b>et</b> esperluettes' &&
+      (await page.locator('#hits b, #hits script').count()) === 0);
 
-    // --- escaping: markup in the text is shown as text
-    await page.locator('#q').fill('zeugmatron');
-    await page.locator('#q').press('Enter');
-    await page.locator('.hit').first().waitFor();
-    await settled(page);
-    const snippet = await page.locator('.hit .snippet').first().textContent();
-    check('markup in an article is shown as text', snippet.includes('<script>alert(1)</script> & le'));
-    check('and never becomes markup', (await page.locator('#results script').count()) === 0 &&
-      (await page.locator('#results b').count()) === 0);
-    check('a title with markup is text', (await page.locator('.hit h2').first().textContent()) === 'Balises <b>et</b> esperluettes');
-
-    // --- the keyboard shortcut, and a bookmarked address
+    // --- the keyboard shortcut, a bookmarked address
     await page.locator('h1').click();
     await page.keyboard.press('/');
-    check('"/" goes to the search box', await page.evaluate(() => document.activeElement.id === 'q'));
-    await page.goto(base + '/?q=marseille&page=1&articles=0');
-    await page.locator('.hit').first().waitFor();
-    await settled(page);
-    const bookmarked = await api({ q: 'marseille', limit: 10, offset: 0, articles: 0 });
-    check('a bookmarked address shows its results (' + bookmarked.hits.length + ')',
-      (await page.locator('#q').inputValue()) === 'marseille' && !(await page.locator('#articles').isChecked()) &&
-      bookmarked.hits.length > 1 && (await page.locator('.hit').count()) === bookmarked.hits.length);
+    check('"/" goes to the search box', await box.evaluate((e) => document.activeElement === e));
+    await page.goto(`${base}/?${encodeURIComponent(uid + '[query]')}=marseille&${encodeURIComponent(uid + '[page]')}=1`);
+    const marseille = await api({ q: 'marseille' });
+    check('a bookmarked address shows its results (' + marseille.hits.length + ')',
+      marseille.hits.length > 1 && (await showing(page, marseille.hits.map((h) => h.id))) &&
+      (await box.inputValue()) === 'marseille');
     if (process.env.SHOT) await page.screenshot({ path: process.env.SHOT, fullPage: true });
-
     check('no error in the page (' + problems.join('; ') + ')', problems.length === 0);
-
-    // --- a query that cannot be run: a French message, no stale results
-    await page.locator('#q').fill('-marseille');
-    await page.locator('#q').press('Enter');
-    await page.waitForFunction(() => document.getElementById('status').classList.contains('error'));
-    check('an invalid query is explained in French',
-      /au moins un mot/.test(await page.locator('#status').textContent()) &&
-      (await page.locator('.hit').count()) === 0);
   } finally {
     await ctx.close();
     fs.rmSync(profile, { recursive: true, force: true });

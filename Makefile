@@ -80,11 +80,14 @@ $(B)/obj/%.o: %.cc
 	@mkdir -p $(dir $@)
 	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -MMD -MP -c -o $@ $<
 
-$(COMMON_TESTS:%=$(B)/tests/test_%): $(B)/tests/test_%: $(B)/obj/tests/test_%.o $(COMMON_O)
+# tests/fixture.c: scratch directories and small databases for every test
+FIXTURE_O = $(B)/obj/tests/fixture.o
+
+$(COMMON_TESTS:%=$(B)/tests/test_%): $(B)/tests/test_%: $(B)/obj/tests/test_%.o $(FIXTURE_O) $(INDEXER_O) $(COMMON_O)
 	@mkdir -p $(dir $@)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS) $(CMOCKA_LIBS)
 
-$(APP_TESTS:%=$(B)/tests/test_%): $(B)/tests/test_%: $(B)/obj/tests/test_%.o $(INDEXER_O) $(QUERY_O) $(COMMON_O)
+$(APP_TESTS:%=$(B)/tests/test_%): $(B)/tests/test_%: $(B)/obj/tests/test_%.o $(FIXTURE_O) $(INDEXER_O) $(QUERY_O) $(COMMON_O)
 	@mkdir -p $(dir $@)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS) $(MHD_LIBS) $(CMOCKA_LIBS)
 

@@ -14,20 +14,24 @@
 #include <unistd.h>
 
 #include "dbswap.h"
+#include "fixture.h"
 
-static char root[64];
+static char *root;
 
 static int setup(void **state)
 {
     (void)state;
-    strcpy(root, "/tmp/frs-dbswap-XXXXXX");
-    return mkdtemp(root) ? 0 : -1;
+    root = frs_test_tmpdir("dbswap");
+    return root ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    return frs_dbswap_remove(root) == FRS_OK ? 0 : -1;
+    int rc = frs_test_rmtree(root);
+    free(root);
+    root = NULL;
+    return rc;
 }
 
 static void put(const char *dir, const char *name, const char *text)

@@ -15,27 +15,27 @@
 #include <sys/stat.h>
 
 #include "dbswap.h"
+#include "fixture.h"
 #include "indexer.h"
 #include "schema.h"
 #include "shards.h"
 #include "xdb.h"
 
-static char root[64], db[96];
+static char *root, *db; /* db: the index, in root */
 
 static int setup(void **state)
 {
     (void)state;
-    strcpy(root, "/tmp/frs-shards-XXXXXX");
-    if (!mkdtemp(root))
+    if (!(root = frs_test_tmpdir("shards")))
         return -1;
-    snprintf(db, sizeof db, "%s/db", root);
+    db = frs_test_join(root, "db");
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    return frs_dbswap_remove(root) == FRS_OK ? 0 : -1;
+    return frs_test_tmpdb_free(&root, &db);
 }
 
 static void put(const char *path, const char *text)
@@ -277,8 +277,7 @@ static void test_shards_list_and_stub(void **state)
 
 static frs_indexer_t *open_ix(void)
 {
-    frs_indexer_opts_t o = {.passage = {.min_words = 5, .max_words = 40},
-                            .batch_articles = 100, .create = 1};
+    frs_indexer_opts_t o = frs_test_indexer_opts();
     frs_indexer_t *ix = NULL;
     char *err = NULL;
     if (frs_indexer_open(db, &o, &ix, &err) != FRS_OK)
@@ -297,7 +296,7 @@ static void make_index(const char *scheme)
 static void add(frs_indexer_t *ix, const char *id, const char *date,
                 const char *body)
 {
-    frs_article_t a = {"t", 0, id, "Titre", NULL, date, body, strlen(body)};
+    frs_article_t a = frs_test_article(id, "Titre", NULL, date, body);
     assert_int_equal(frs_indexer_add(ix, &a), FRS_OK);
 }
 
@@ -448,8 +447,7 @@ static void test_only_touched_shards_are_locked(void **state)
     assert_int_equal(frs_xdb_open(p, 0, &w, &err), FRS_ELOCKED);
     free(err);
     /* and the whole index is locked against a second indexer */
-    frs_indexer_opts_t o = {.passage = {.min_words = 5, .max_words = 40},
-                            .batch_articles = 100, .create = 1};
+    frs_indexer_opts_t o = frs_test_indexer_opts();
     frs_indexer_t *other = NULL;
     assert_int_equal(frs_indexer_open(db, &o, &other, &err), FRS_ELOCKED);
     assert_non_null(strstr(err, "another indexer"));

@@ -10,7 +10,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,15 +19,14 @@
 
 #include "hash.h"
 
-static char *msgdup(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *msgdup(const char *fmt, ...)
+/* fsync dir after an entry was linked or renamed into it.  Best effort,
+ * as before: the entry is in place either way, and Xapian's own commit
+ * syncs the directory again. */
+static void sync_dir(const char *dir)
 {
-    char m[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(m, sizeof m, fmt, ap);
-    va_end(ap);
-    return strdup(m);
+    char *ignored = NULL;
+    frs_dbswap_fsync(dir, &ignored);
+    free(ignored);
 }
 
 frs_status_t frs_shards_parse(const char *text, frs_shard_scheme_t *out)
@@ -155,8 +153,7 @@ frs_status_t frs_shards_read(const char *dir, frs_shard_scheme_t *out,
 {
     out->kind = FRS_SHARD_BY_NONE;
     out->n = 0;
-    if (errmsg)
-        *errmsg = NULL;
+    *errmsg = NULL;
     char *path = frs_shards_path(dir, FRS_SHARDS_FILE);
     if (!path)
         return FRS_ENOMEM;
@@ -164,8 +161,8 @@ frs_status_t frs_shards_read(const char *dir, frs_shard_scheme_t *out,
     if (!f) {
         frs_status_t rc = errno == ENOENT || errno == ENOTDIR ? FRS_ENOTFOUND
                                                               : FRS_EIO;
-        if (rc == FRS_EIO && errmsg)
-            *errmsg = msgdup("cannot read %s: %s", path, strerror(errno));
+        if (rc == FRS_EIO)
+            frs_fail(errmsg, rc, "cannot read %s: %s", path, strerror(errno));
         free(path);
         return rc;
     }
@@ -181,9 +178,9 @@ frs_status_t frs_shards_read(const char *dir, frs_shard_scheme_t *out,
         rc = frs_shards_parse(line, out);
         break;
     }
-    if (rc != FRS_OK && errmsg)
-        *errmsg = msgdup("%s: no valid shard scheme (year, month or "
-                         "hash:N)", path);
+    if (rc != FRS_OK)
+        frs_fail(errmsg, rc, "%s: no valid shard scheme (year, month or "
+                 "hash:N)", path);
     fclose(f);
     free(path);
     return rc;
@@ -230,23 +227,19 @@ frs_status_t frs_shards_create(const char *dir, const frs_shard_scheme_t *s,
             return FRS_OK;
         char have[32];
         frs_shards_format(&cur, have, sizeof have);
-        *errmsg = msgdup("%s is sharded by %s, not by %s; change the scheme "
-                         "with --rebuild", dir, have, want);
-        return FRS_EINVAL;
+        return frs_fail(errmsg, FRS_EINVAL, "%s is sharded by %s, not by %s; "
+                        "change the scheme with --rebuild", dir, have, want);
     }
     if (rc != FRS_ENOTFOUND)
         return rc;
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        *errmsg = msgdup("cannot create %s: %s", dir, strerror(errno));
-        return FRS_EIO;
-    }
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+        return frs_fail(errmsg, FRS_EIO, "cannot create %s: %s", dir,
+                        strerror(errno));
     /* empty, or a work directory of a --rebuild (dbswap.h) */
-    if (!frs_dbswap_empty_dir(dir)) {
-        *errmsg = msgdup("%s already holds an unsharded database or other "
-                         "files; to shard a database, --rebuild it with "
-                         "--shard-by", dir);
-        return FRS_EINVAL;
-    }
+    if (!frs_dbswap_empty_dir(dir))
+        return frs_fail(errmsg, FRS_EINVAL, "%s already holds an unsharded "
+                        "database or other files; to shard a database, "
+                        "--rebuild it with --shard-by", dir);
     char *path = frs_shards_path(dir, FRS_SHARDS_FILE);
     char tmpname[64];
     snprintf(tmpname, sizeof tmpname, "%s.tmp.%ld", FRS_SHARDS_FILE,
@@ -260,8 +253,8 @@ frs_status_t frs_shards_create(const char *dir, const frs_shard_scheme_t *s,
     if (!path || !tmp) {
         rc = FRS_ENOMEM;
     } else if (write_synced(tmp, text) != 0) {
-        *errmsg = msgdup("cannot write %s: %s", tmp, strerror(errno));
-        rc = FRS_EIO;
+        rc = frs_fail(errmsg, FRS_EIO, "cannot write %s: %s", tmp,
+                      strerror(errno));
     } else {
         /* link, not rename: of two indexers creating the layout at once,
          * the second finds the first one's file and compares schemes */
@@ -273,12 +266,11 @@ frs_status_t frs_shards_create(const char *dir, const frs_shard_scheme_t *s,
             free(tmp);
             return frs_shards_create(dir, s, errmsg);
         }
-        if (!linked) {
-            *errmsg = msgdup("cannot create %s: %s", path, strerror(e));
-            rc = FRS_EIO;
-        } else {
-            frs_dbswap_fsync(dir);
-        }
+        if (!linked)
+            rc = frs_fail(errmsg, FRS_EIO, "cannot create %s: %s", path,
+                          strerror(e));
+        else
+            sync_dir(dir);
     }
     free(path);
     free(tmp);
@@ -407,7 +399,7 @@ frs_status_t frs_shards_write_stub(const char *dir, char *const *keys,
             unlink(tmp);
             rc = FRS_EIO;
         } else {
-            frs_dbswap_fsync(dir);
+            sync_dir(dir);
         }
     }
     free(text);

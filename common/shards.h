@@ -66,9 +66,9 @@ int frs_shards_can_move(const frs_shard_scheme_t *s);
 char *frs_shards_path(const char *dir, const char *name);
 
 /* Read the scheme of the sharded index at dir.  FRS_ENOTFOUND when
- * dir/frs-shards does not exist (dir is not a sharded index), FRS_EINVAL
- * when it names no valid scheme, FRS_EIO when it cannot be read; *errmsg
- * (malloc'd, may be NULL) explains.  *out is zeroed on failure. */
+ * dir/frs-shards does not exist (dir is not a sharded index; *errmsg stays
+ * NULL), FRS_EINVAL when it names no valid scheme, FRS_EIO when it cannot
+ * be read; *errmsg explains (frs.h).  *out is zeroed on failure. */
 frs_status_t frs_shards_read(const char *dir, frs_shard_scheme_t *out,
                              char **errmsg);
 

@@ -294,6 +294,15 @@ static void report_open_failure(run_t *r, frs_status_t rc, const char *why)
     }
 }
 
+/* Remove a work directory given up; what cannot be removed is left to the
+ * next run, which knows it by its marker. */
+static void remove_quietly(const char *path)
+{
+    char *ignored = NULL;
+    frs_dbswap_remove(path, &ignored);
+    free(ignored);
+}
+
 /* The writer lock of the live database: Xapian's for one database, the
  * layout's for a sharded index. */
 typedef struct {
@@ -322,7 +331,7 @@ static frs_status_t lock_live(run_t *r, live_lock_t *l)
     for (;;) {
         char *err = NULL;
         frs_status_t rc =
-            none ? frs_dbswap_lock(r->db, &l->fd)
+            none ? frs_dbswap_lock(r->db, &l->fd, &err)
             : r->live.kind != FRS_SHARD_BY_NONE
                 ? frs_shards_lock(r->db, &l->fd)
                 : frs_xdb_open(r->db, 0, &l->db, &err);
@@ -331,32 +340,30 @@ static frs_status_t lock_live(run_t *r, live_lock_t *l)
             usleep(200 * 1000);
             continue;
         }
-        if (none && rc == FRS_EIO) {
-            char msg[4200];
-            snprintf(msg, sizeof msg, "cannot lock %s.lock: %s", r->db,
-                     strerror(errno));
-            report_open_failure(r, rc, msg);
-        } else if (rc != FRS_OK) {
+        if (rc != FRS_OK)
             report_open_failure(r, rc, err);
-        }
         free(err);
         return rc;
     }
 }
 
 /* fsync a sharded index: every shard, then its own files and directory. */
-static frs_status_t sync_sharded(const char *dir, const frs_shard_scheme_t *s)
+static frs_status_t sync_sharded(const char *dir, const frs_shard_scheme_t *s,
+                                 char **errmsg)
 {
+    *errmsg = NULL;
     char **keys = NULL;
     size_t n = 0;
     frs_status_t rc = frs_shards_list(dir, s, &keys, &n);
+    if (rc != FRS_OK)
+        frs_fail(errmsg, rc, "cannot list the shards of %s", dir);
     for (size_t i = 0; rc == FRS_OK && i < n; i++) {
         char *p = frs_shards_path(dir, keys[i]);
-        rc = p ? frs_dbswap_sync(p) : FRS_ENOMEM;
+        rc = p ? frs_dbswap_sync(p, errmsg) : FRS_ENOMEM;
         free(p);
     }
     frs_shards_free_keys(keys, n);
-    return rc == FRS_OK ? frs_dbswap_sync(dir) : rc;
+    return rc == FRS_OK ? frs_dbswap_sync(dir, errmsg) : rc;
 }
 
 /* Put the finished database at fresh (sharded by s, or one database) in
@@ -364,28 +371,33 @@ static frs_status_t sync_sharded(const char *dir, const frs_shard_scheme_t *s)
 static int switch_in(run_t *r, const char *fresh, live_lock_t *l,
                      const frs_shard_scheme_t *s)
 {
-    frs_status_t rc = s->kind != FRS_SHARD_BY_NONE ? sync_sharded(fresh, s)
-                                                   : frs_dbswap_sync(fresh);
-    int e = errno;
+    char *err = NULL;
+    frs_status_t rc = s->kind != FRS_SHARD_BY_NONE
+                          ? sync_sharded(fresh, s, &err)
+                          : frs_dbswap_sync(fresh, &err);
     /* the old database goes to fresh marked as ours, so that a run killed
      * before removing it leaves it to the next one (best effort: unmarked,
      * the next run refuses to touch it, which is safe) */
-    if (rc == FRS_OK && frs_dbswap_exists(r->db))
-        frs_dbswap_mark(r->db);
-    if (rc == FRS_OK && frs_dbswap_exchange(r->db, fresh) != FRS_OK) {
-        e = errno;
-        rc = FRS_EIO;
-        frs_dbswap_unmark(r->db);
+    if (rc == FRS_OK && frs_dbswap_exists(r->db)) {
+        char *ignored = NULL;
+        frs_dbswap_mark(r->db, &ignored);
+        free(ignored);
     }
+    if (rc == FRS_OK && (rc = frs_dbswap_exchange(r->db, fresh, &err)) !=
+                            FRS_OK)
+        frs_dbswap_unmark(r->db);
     if (rc != FRS_OK) {
-        error_msg(r, "cannot switch %s into place: %s", fresh, strerror(e));
+        error_msg(r, "cannot switch %s into place: %s", fresh,
+                  err ? err : frs_strerror(rc));
+        free(err);
         unlock_live(l);
         return EXIT_FAIL;
     }
     unlock_live(l); /* the old database, now at fresh */
-    if (frs_dbswap_remove(fresh) != FRS_OK)
+    if (frs_dbswap_remove(fresh, &err) != FRS_OK)
         say(r, "warning: the old database was left at %s: %s", fresh,
-            strerror(errno));
+            err ? err : frs_strerror(FRS_EIO));
+    free(err);
     frs_dbswap_unmark(r->db);
     return EXIT_OK;
 }
@@ -444,7 +456,7 @@ static int compact_shard(run_t *r, const char *path, int *skipped)
         error_msg(r, "cannot compact %s: %s", path,
                   err ? err : frs_strerror(dst ? rc : FRS_ENOMEM));
         if (claimed)
-            frs_dbswap_remove(dst);
+            remove_quietly(dst);
         unlock_live(&l);
         ex = rc == FRS_ELOCKED ? EXIT_LOCKED : EXIT_FAIL;
     } else {
@@ -548,7 +560,7 @@ static int do_compact(run_t *r)
     if (rc != FRS_OK) {
         error_msg(r, "compaction failed: %s", err ? err : frs_strerror(rc));
         if (claimed)
-            frs_dbswap_remove(dst);
+            remove_quietly(dst);
         unlock_live(&l);
         ex = EXIT_FAIL;
     } else {
@@ -773,7 +785,7 @@ static int rebuild_end(run_t *r, int ex, const char *fresh, live_lock_t *l,
             ex = inputs_outcome(r);
     } else {
         unlock_live(l);
-        frs_dbswap_remove(fresh);
+        remove_quietly(fresh);
     }
     return ex;
 }
@@ -891,8 +903,10 @@ static int check_layout(run_t *r, char **why)
              slash ? (slash == path ? 1 : (int)(slash - path)) : 1,
              slash ? path : ".");
     frs_shard_scheme_t up;
-    if (frs_shards_read(up_dir, &up, NULL) == FRS_OK &&
-        frs_shards_valid_key(&up, base)) {
+    char *ignored = NULL;
+    rc = frs_shards_read(up_dir, &up, &ignored);
+    free(ignored);
+    if (rc == FRS_OK && frs_shards_valid_key(&up, base)) {
         snprintf(msg, sizeof msg, "%s is shard '%s' of a sharded index: give "
                  "the index directory, %s, to -d", r->db, base, up_dir);
         *why = strdup(msg);

@@ -184,7 +184,7 @@ static void test_shards_create_and_read(void **state)
     assert_non_null(err);
     free(err);
     put(f, "# comment\n\nhash:3\n");
-    assert_int_equal(frs_shards_read(db, &got, NULL), FRS_OK);
+    assert_int_equal(frs_shards_read(db, &got, &err), FRS_OK);
     assert_int_equal(got.kind, FRS_SHARD_BY_HASH);
     assert_int_equal(got.n, 3);
 }

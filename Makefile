@@ -42,7 +42,7 @@ CMOCKA_LIBS = $(shell pkg-config --libs cmocka)
 
 COMMON_C = common/status.c common/utf8.c common/analyzer.c common/stopwords.c \
 	common/qtree.c common/bm25.c common/passage.c common/docdata.c \
-	common/buf.c common/hash.c common/dbswap.c common/strset.c common/shards.c \
+	common/buf.c common/hash.c common/dbswap.c common/strset.c common/layout.c \
 	common/schema.c
 COMMON_CXX = common/xdb.cc
 INDEXER_C = indexer/ingest.c indexer/docbuild.c indexer/indexer.c \
@@ -59,7 +59,7 @@ INDEXER_O = $(INDEXER_C:%.c=$(B)/obj/%.o)
 QUERY_O = $(QUERY_C:%.c=$(B)/obj/%.o) $(B)/obj/gen/www.o
 
 COMMON_TESTS = utf8 analyzer qtree bm25 passage docdata xdb hash buf strset dbswap schema
-APP_TESTS = ingest indexer feed prune summary qparse highlight search suggest server shards \
+APP_TESTS = ingest indexer feed prune summary qparse highlight search suggest server layout \
 	watchdog workq health
 APP_TESTS += notify
 UNIT_BINS = $(COMMON_TESTS:%=$(B)/tests/test_%) $(APP_TESTS:%=$(B)/tests/test_%)

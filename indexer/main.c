@@ -2,7 +2,7 @@
  * main.c: the indexer command line.  Reads articles, indexes them into the
  * database (incrementally, or as a rebuild switched in atomically), reports
  * problems one line each, and turns the outcome into a documented exit code.
- * The database may be sharded (--shard-by; shards.h): then --compact and
+ * The database may be sharded (--shard-by; layout.h): then --compact and
  * --rebuild work shard by shard.  Quiet on success, for cron.
  */
 #include <errno.h>
@@ -24,7 +24,7 @@
 #include "parallel.h"
 #include "prune.h"
 #include "schema.h"
-#include "shards.h"
+#include "layout.h"
 #include "summary.h"
 #include "xdb.h"
 

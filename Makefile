@@ -46,7 +46,8 @@ COMMON_C = common/status.c common/utf8.c common/analyzer.c common/stopwords.c \
 	common/schema.c
 COMMON_CXX = common/xdb.cc
 INDEXER_C = indexer/ingest.c indexer/docbuild.c indexer/indexer.c \
-	indexer/parallel.c indexer/feed.c indexer/prune.c indexer/summary.c
+	indexer/parallel.c indexer/feed.c indexer/prune.c indexer/summary.c \
+	indexer/run.c indexer/compact.c indexer/cli.c
 QUERY_C = query/qparse.c query/highlight.c query/passages.c query/explain.c \
 	query/search.c query/output.c query/admin.c query/suggest.c \
 	query/server.c query/watchdog.c query/workq.c query/health.c
@@ -61,7 +62,7 @@ QUERY_O = $(QUERY_C:%.c=$(B)/obj/%.o) $(B)/obj/gen/www.o
 COMMON_TESTS = utf8 analyzer qtree bm25 passage docdata xdb hash buf strset dbswap schema
 APP_TESTS = ingest indexer feed prune summary qparse highlight search suggest server layout \
 	watchdog workq health
-APP_TESTS += notify
+APP_TESTS += notify run indexer_cli
 UNIT_BINS = $(COMMON_TESTS:%=$(B)/tests/test_%) $(APP_TESTS:%=$(B)/tests/test_%)
 
 all: $(B)/indexer $(B)/query

@@ -42,12 +42,12 @@ CMOCKA_LIBS = $(shell pkg-config --libs cmocka)
 
 COMMON_C = common/status.c common/utf8.c common/analyzer.c common/stopwords.c \
 	common/qtree.c common/bm25.c common/passage.c common/docdata.c \
-	common/buf.c common/hash.c common/dbswap.c common/strset.c common/shards.c \
+	common/buf.c common/hash.c common/dbswap.c common/strset.c common/layout.c \
 	common/schema.c common/date.c
 COMMON_CXX = common/xdb.cc
 INDEXER_C = indexer/ingest.c indexer/plaintext.c indexer/docbuild.c \
 	indexer/indexer.c indexer/parallel.c indexer/feed.c indexer/prune.c \
-	indexer/summary.c
+	indexer/summary.c indexer/run.c indexer/compact.c indexer/cli.c
 QUERY_C = query/qparse.c query/highlight.c query/passages.c query/explain.c \
 	query/search.c query/output.c query/admin.c query/suggest.c \
 	query/server.c query/watchdog.c query/workq.c query/health.c \
@@ -63,8 +63,8 @@ QUERY_O = $(QUERY_C:%.c=$(B)/obj/%.o) $(B)/obj/gen/www.o
 
 COMMON_TESTS = utf8 analyzer qtree bm25 passage docdata xdb hash buf strset dbswap schema date
 APP_TESTS = ingest plaintext indexer feed prune summary qparse highlight search suggest server \
-	shards watchdog workq health
-APP_TESTS += notify filter http meili
+	layout watchdog workq health
+APP_TESTS += notify filter http meili run indexer_cli
 UNIT_BINS = $(COMMON_TESTS:%=$(B)/tests/test_%) $(APP_TESTS:%=$(B)/tests/test_%)
 
 all: $(B)/indexer $(B)/query
@@ -83,11 +83,14 @@ $(B)/obj/%.o: %.cc
 	@mkdir -p $(dir $@)
 	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -MMD -MP -c -o $@ $<
 
-$(COMMON_TESTS:%=$(B)/tests/test_%): $(B)/tests/test_%: $(B)/obj/tests/test_%.o $(COMMON_O)
+# tests/fixture.c: scratch directories and small databases for every test
+FIXTURE_O = $(B)/obj/tests/fixture.o
+
+$(COMMON_TESTS:%=$(B)/tests/test_%): $(B)/tests/test_%: $(B)/obj/tests/test_%.o $(FIXTURE_O) $(INDEXER_O) $(COMMON_O)
 	@mkdir -p $(dir $@)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS) $(CMOCKA_LIBS)
 
-$(APP_TESTS:%=$(B)/tests/test_%): $(B)/tests/test_%: $(B)/obj/tests/test_%.o $(INDEXER_O) $(QUERY_O) $(COMMON_O)
+$(APP_TESTS:%=$(B)/tests/test_%): $(B)/tests/test_%: $(B)/obj/tests/test_%.o $(FIXTURE_O) $(INDEXER_O) $(QUERY_O) $(COMMON_O)
 	@mkdir -p $(dir $@)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LIBS) $(MHD_LIBS) $(CMOCKA_LIBS)
 

@@ -37,89 +37,122 @@ int frs_dbswap_exists(const char *path)
     return lstat(path, &st) == 0;
 }
 
-int frs_dbswap_fsync(const char *path)
+/* fsync path: 0, or -1 with errno set (this file's own use of errno). */
+static int fsync_path(const char *path)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return -1;
     int rc = fsync(fd);
+    int e = errno;
     close(fd);
+    errno = e;
     return rc;
 }
 
-frs_status_t frs_dbswap_sync(const char *dir)
+frs_status_t frs_dbswap_fsync(const char *path, char **errmsg)
 {
-    DIR *d = opendir(dir);
-    if (!d)
-        return FRS_EIO;
-    struct dirent *e;
-    int bad = 0;
-    while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.')
-            continue;
-        char p[4096];
-        snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
-        struct stat st;
-        if (lstat(p, &st) == 0 && S_ISREG(st.st_mode) && frs_dbswap_fsync(p) != 0)
-            bad = 1;
-    }
-    closedir(d);
-    if (frs_dbswap_fsync(dir) != 0)
-        bad = 1;
-    return bad ? FRS_EIO : FRS_OK;
+    *errmsg = NULL;
+    if (fsync_path(path) != 0)
+        return frs_fail(errmsg, FRS_EIO, "cannot sync %s: %s", path,
+                        strerror(errno));
+    return FRS_OK;
 }
 
+frs_status_t frs_dbswap_sync(const char *dir, char **errmsg)
+{
+    *errmsg = NULL;
+    DIR *d = opendir(dir);
+    if (!d)
+        return frs_fail(errmsg, FRS_EIO, "cannot read %s: %s", dir,
+                        strerror(errno));
+    struct dirent *e;
+    frs_status_t rc = FRS_OK;
+    while (rc == FRS_OK && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char *p = frs_dbswap_join(dir, '/', e->d_name);
+        struct stat st;
+        if (!p)
+            rc = FRS_ENOMEM;
+        else if (lstat(p, &st) == 0 && S_ISREG(st.st_mode))
+            rc = frs_dbswap_fsync(p, errmsg);
+        free(p);
+    }
+    closedir(d);
+    return rc == FRS_OK ? frs_dbswap_fsync(dir, errmsg) : rc;
+}
+
+/* Best effort: a failure here leaves the change in place, only not yet
+ * durable, and the next sync of the parent makes it so. */
 static void sync_parent(const char *path)
 {
     const char *slash = strrchr(path, '/');
     if (!slash) {
-        frs_dbswap_fsync(".");
+        fsync_path(".");
         return;
     }
     size_t n = slash == path ? 1 : (size_t)(slash - path);
     char *p = strndup(path, n);
     if (!p)
         return;
-    frs_dbswap_fsync(p);
+    fsync_path(p);
     free(p);
 }
 
-frs_status_t frs_dbswap_exchange(const char *live, const char *fresh)
+frs_status_t frs_dbswap_exchange(const char *live, const char *fresh,
+                                 char **errmsg)
 {
-    int rc;
-    if (frs_dbswap_exists(live))
-        rc = renameat2(AT_FDCWD, fresh, AT_FDCWD, live, RENAME_EXCHANGE);
-    else
-        rc = rename(fresh, live);
+    *errmsg = NULL;
+    int exchange = frs_dbswap_exists(live);
+    int rc = exchange
+                 ? renameat2(AT_FDCWD, fresh, AT_FDCWD, live, RENAME_EXCHANGE)
+                 : rename(fresh, live);
     if (rc != 0)
-        return FRS_EIO;
+        return frs_fail(errmsg, FRS_EIO, "cannot %s %s %s %s: %s",
+                        exchange ? "exchange" : "rename", fresh,
+                        exchange ? "and" : "to", live, strerror(errno));
     sync_parent(live);
     return FRS_OK;
 }
 
-frs_status_t frs_dbswap_remove(const char *path)
+frs_status_t frs_dbswap_remove(const char *path, char **errmsg)
 {
+    *errmsg = NULL;
     struct stat st;
     if (lstat(path, &st) != 0)
-        return errno == ENOENT ? FRS_OK : FRS_EIO;
+        return errno == ENOENT
+                   ? FRS_OK
+                   : frs_fail(errmsg, FRS_EIO, "cannot remove %s: %s", path,
+                              strerror(errno));
     if (!S_ISDIR(st.st_mode))
-        return unlink(path) == 0 ? FRS_OK : FRS_EIO;
+        return unlink(path) == 0
+                   ? FRS_OK
+                   : frs_fail(errmsg, FRS_EIO, "cannot remove %s: %s", path,
+                              strerror(errno));
     DIR *d = opendir(path);
     if (!d)
-        return FRS_EIO;
+        return frs_fail(errmsg, FRS_EIO, "cannot read %s: %s", path,
+                        strerror(errno));
     struct dirent *e;
     frs_status_t rc = FRS_OK;
     while ((e = readdir(d)) != NULL) {
         if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
             continue;
-        char p[4096];
-        snprintf(p, sizeof p, "%s/%s", path, e->d_name);
-        if (frs_dbswap_remove(p) != FRS_OK)
-            rc = FRS_EIO;
+        char *p = frs_dbswap_join(path, '/', e->d_name), *why = NULL;
+        frs_status_t r = p ? frs_dbswap_remove(p, &why) : FRS_ENOMEM;
+        if (r != FRS_OK && rc == FRS_OK) {
+            rc = r;
+            *errmsg = why; /* the first failure */
+            why = NULL;
+        }
+        free(why);
+        free(p);
     }
     closedir(d);
-    if (rmdir(path) != 0)
-        rc = FRS_EIO;
+    if (rmdir(path) != 0 && rc == FRS_OK)
+        rc = frs_fail(errmsg, FRS_EIO, "cannot remove %s: %s", path,
+                      strerror(errno));
     return rc;
 }
 
@@ -146,24 +179,30 @@ unsigned long long frs_dbswap_size(const char *path)
     return total;
 }
 
-frs_status_t frs_dbswap_lock(const char *live, int *fd)
+frs_status_t frs_dbswap_lock(const char *live, int *fd, char **errmsg)
 {
     *fd = -1;
+    *errmsg = NULL;
     char *path = frs_dbswap_sibling(live, "lock");
     if (!path)
         return FRS_ENOMEM;
+    frs_status_t rc = FRS_OK;
     int f = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    free(path);
-    if (f < 0)
-        return FRS_EIO;
-    if (flock(f, LOCK_EX | LOCK_NB) != 0) {
-        int e = errno;
+    if (f < 0) {
+        rc = frs_fail(errmsg, FRS_EIO, "cannot lock %s: %s", path,
+                      strerror(errno));
+    } else if (flock(f, LOCK_EX | LOCK_NB) != 0) {
+        rc = errno == EWOULDBLOCK
+                 ? frs_fail(errmsg, FRS_ELOCKED, "%s is held by another "
+                            "process", path)
+                 : frs_fail(errmsg, FRS_EIO, "cannot lock %s: %s", path,
+                            strerror(errno));
         close(f);
-        errno = e;
-        return e == EWOULDBLOCK ? FRS_ELOCKED : FRS_EIO;
+    } else {
+        *fd = f;
     }
-    *fd = f;
-    return FRS_OK;
+    free(path);
+    return rc;
 }
 
 int frs_dbswap_empty_dir(const char *dir)
@@ -191,17 +230,9 @@ static int is_ours(const char *work)
     return ours || frs_dbswap_empty_dir(work);
 }
 
-static char *msgdup(const char *fmt, const char *a, const char *b)
+frs_status_t frs_dbswap_mark(const char *dir, char **errmsg)
 {
-    int n = snprintf(NULL, 0, fmt, a, b);
-    char *p = n >= 0 ? malloc((size_t)n + 1) : NULL;
-    if (p)
-        snprintf(p, (size_t)n + 1, fmt, a, b);
-    return p;
-}
-
-frs_status_t frs_dbswap_mark(const char *dir)
-{
+    *errmsg = NULL;
     char *m = frs_dbswap_join(dir, '/', FRS_DBSWAP_MARKER);
     if (!m)
         return FRS_ENOMEM;
@@ -211,16 +242,13 @@ frs_status_t frs_dbswap_mark(const char *dir)
     int fd = open(m, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     int ok = fd >= 0 && write(fd, text, sizeof text - 1) ==
                             (ssize_t)(sizeof text - 1) && fsync(fd) == 0;
-    int e = errno;
+    frs_status_t rc = ok ? FRS_OK
+                         : frs_fail(errmsg, FRS_EIO, "cannot write %s: %s", m,
+                                    strerror(errno));
     if (fd >= 0)
         close(fd);
     free(m);
-    if (ok && frs_dbswap_fsync(dir) != 0) {
-        e = errno;
-        ok = 0;
-    }
-    errno = e;
-    return ok ? FRS_OK : FRS_EIO;
+    return rc == FRS_OK ? frs_dbswap_fsync(dir, errmsg) : rc;
 }
 
 void frs_dbswap_unmark(const char *dir)
@@ -235,23 +263,25 @@ frs_status_t frs_dbswap_claim(const char *work, char **errmsg)
 {
     *errmsg = NULL;
     if (frs_dbswap_exists(work)) {
-        if (!is_ours(work)) {
-            *errmsg = msgdup("%s exists and was not made by this indexer "
-                             "(it holds no %s file): it is left alone; move "
-                             "it away or remove it, then run again",
-                             work, FRS_DBSWAP_MARKER);
-            return FRS_EINVAL;
-        }
-        if (frs_dbswap_remove(work) != FRS_OK) {
-            *errmsg = msgdup("cannot remove %s (left by a killed run): %s",
-                             work, strerror(errno));
-            return FRS_EIO;
+        if (!is_ours(work))
+            return frs_fail(errmsg, FRS_EINVAL,
+                            "%s exists and was not made by this indexer (it "
+                            "holds no %s file): it is left alone; move it "
+                            "away or remove it, then run again",
+                            work, FRS_DBSWAP_MARKER);
+        char *why = NULL;
+        if (frs_dbswap_remove(work, &why) != FRS_OK) {
+            frs_status_t rc = frs_fail(errmsg, FRS_EIO, "%s (left by a "
+                                       "killed run)", why ? why : work);
+            free(why);
+            return rc;
         }
     }
-    if (mkdir(work, 0755) != 0 || frs_dbswap_mark(work) != FRS_OK) {
-        *errmsg = msgdup("cannot create %s: %s", work, strerror(errno));
-        return FRS_EIO;
-    }
-    sync_parent(work);
-    return FRS_OK;
+    if (mkdir(work, 0755) != 0)
+        return frs_fail(errmsg, FRS_EIO, "cannot create %s: %s", work,
+                        strerror(errno));
+    frs_status_t rc = frs_dbswap_mark(work, errmsg);
+    if (rc == FRS_OK)
+        sync_parent(work);
+    return rc;
 }

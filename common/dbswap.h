@@ -23,24 +23,31 @@ char *frs_dbswap_sibling(const char *live, const char *tag);
 /* Non-zero if path exists. */
 int frs_dbswap_exists(const char *path);
 
-/* fsync the file or directory at path: 0, or -1 with errno set. */
-int frs_dbswap_fsync(const char *path);
+/* Every function that can fail follows frs.h's convention: a status, and
+ * the reason (with the system's words) in *errmsg. */
 
-/* fsync every file of directory dir, then dir itself.  FRS_OK or FRS_EIO. */
-frs_status_t frs_dbswap_sync(const char *dir);
+/* fsync the file or directory at path.  FRS_OK or FRS_EIO. */
+frs_status_t frs_dbswap_fsync(const char *path, char **errmsg);
+
+/* fsync every file of directory dir, then dir itself.  FRS_OK or FRS_EIO
+ * (the first file that failed named). */
+frs_status_t frs_dbswap_sync(const char *dir, char **errmsg);
 
 /* Put fresh in the place of live (which may not exist); afterwards the old
- * database, if any, is at fresh.  FRS_OK or FRS_EIO (errno set). */
-frs_status_t frs_dbswap_exchange(const char *live, const char *fresh);
+ * database, if any, is at fresh.  FRS_OK or FRS_EIO. */
+frs_status_t frs_dbswap_exchange(const char *live, const char *fresh,
+                                 char **errmsg);
 
-/* Remove a directory tree (no error if missing).  FRS_OK or FRS_EIO. */
-frs_status_t frs_dbswap_remove(const char *path);
+/* Remove a directory tree (no error if missing).  FRS_OK or FRS_EIO (the
+ * first entry that could not be removed named). */
+frs_status_t frs_dbswap_remove(const char *path, char **errmsg);
 
 /* Take an exclusive lock on "<live>.lock" (created if missing, left in
  * place), for building a database where none exists yet: the live one has
- * no lock of its own to take.  *fd holds the lock until closed.  FRS_OK,
- * FRS_ELOCKED if another process holds it, or FRS_EIO (errno set). */
-frs_status_t frs_dbswap_lock(const char *live, int *fd);
+ * no lock of its own to take.  *fd holds the lock until closed (-1 on
+ * failure).  FRS_OK, FRS_ELOCKED if another process holds it, FRS_EIO or
+ * FRS_ENOMEM. */
+frs_status_t frs_dbswap_lock(const char *live, int *fd, char **errmsg);
 
 /* The file that marks a work directory of this program ("DBDIR.rebuild",
  * "DBDIR.compact"): such a path is only ever removed to make room when it
@@ -61,8 +68,8 @@ int frs_dbswap_empty_dir(const char *dir);
 /* Put the marker into the existing directory dir and sync it: done to the
  * live database just before an exchange moves it to a work path, so that
  * a run killed before removing it leaves a directory the next run knows as
- * its own.  FRS_OK or FRS_EIO (errno set). */
-frs_status_t frs_dbswap_mark(const char *dir);
+ * its own.  FRS_OK, FRS_EIO or FRS_ENOMEM. */
+frs_status_t frs_dbswap_mark(const char *dir, char **errmsg);
 
 /* Remove dir's marker, if any. */
 void frs_dbswap_unmark(const char *dir);

@@ -11,16 +11,24 @@
 
 #include "analyzer.h"
 
+int frs_schema_compatible(const char *schema, const char *analyzer)
+{
+    char want_s[16], want_a[16];
+    snprintf(want_s, sizeof want_s, "%d", FRS_SCHEMA_VERSION);
+    snprintf(want_a, sizeof want_a, "%d", FRS_ANALYZER_VERSION);
+    return strcmp(schema, want_s) == 0 && strcmp(analyzer, want_a) == 0;
+}
+
 frs_status_t frs_schema_check(const char *path, const char *dbdir,
                               const char *schema, const char *analyzer,
                               char **errmsg)
 {
     *errmsg = NULL;
+    if (frs_schema_compatible(schema, analyzer))
+        return FRS_OK;
     char want_s[16], want_a[16];
     snprintf(want_s, sizeof want_s, "%d", FRS_SCHEMA_VERSION);
     snprintf(want_a, sizeof want_a, "%d", FRS_ANALYZER_VERSION);
-    if (strcmp(schema, want_s) == 0 && strcmp(analyzer, want_a) == 0)
-        return FRS_OK;
     const char *fmt = "%s: incompatible database: it has schema %s, "
                       "analyzer %s; this version reads and writes schema %s, "
                       "analyzer %s: rebuild it from its inputs with "

@@ -55,6 +55,10 @@ enum {
                                               human-readable */
 #define FRS_META_UPDATED "frs.updated"     /* last commit, ISO 8601 UTC */
 #define FRS_META_ARTICLES "frs.articles"   /* number of articles, decimal */
+#define FRS_META_COMPACTED "frs.compacted" /* a shard compacted by indexer
+                                              --compact: its frs.updated
+                                              then, so that an unchanged
+                                              shard is not compacted again */
 
 #include "frs.h"
 
@@ -67,5 +71,9 @@ enum {
 frs_status_t frs_schema_check(const char *path, const char *dbdir,
                               const char *schema, const char *analyzer,
                               char **errmsg);
+
+/* Non-zero when schema and analyzer (metadata values, "" when absent) are
+ * this program's versions. */
+int frs_schema_compatible(const char *schema, const char *analyzer);
 
 #endif

@@ -31,7 +31,7 @@
 #include <string>
 #include <vector>
 
-#include "shards.h"
+#include "layout.h"
 
 namespace {
 
@@ -363,7 +363,7 @@ void note_identity(frs_xr_t *h, dev_t *dev, ino_t *ino, dev_t *sdev,
     *dev = st.st_dev;
     *ino = st.st_ino;
     if (S_ISDIR(st.st_mode) &&
-        stat((h->path + "/XAPIANDB").c_str(), &st) == 0) {
+        stat((h->path + "/" FRS_SHARDS_STUB).c_str(), &st) == 0) {
         *sdev = st.st_dev;
         *sino = st.st_ino;
     }
@@ -448,7 +448,7 @@ void open_entry(std::vector<Shard> &out, const std::string &type,
 
 // Open path, a database or a stub (a file, or a directory holding
 // XAPIANDB), appending its databases to out; name is what a lone database
-// is called.  The one stub parser is frs_stub_read (shards.c).
+// is called.  The one stub parser is frs_stub_read (layout.c).
 void open_into(std::vector<Shard> &out, const std::string &path,
                const std::string &name, int depth, std::string &opening)
 {

@@ -17,7 +17,7 @@
 #include "docbuild.h"
 #include "hash.h"
 #include "schema.h"
-#include "shards.h"
+#include "layout.h"
 #include "strset.h"
 #include "xdb.h"
 

@@ -4,7 +4,7 @@
  * changed one has all its passages replaced.  Changes are grouped in
  * transactions of whole articles, so readers never see part of an article.
  *
- * The database is either one Xapian database or a sharded index (shards.h,
+ * The database is either one Xapian database or a sharded index (layout.h,
  * docs/scaling.md): then each article is routed to the shard of its period
  * or id hash, a shard is opened for writing only when something changes in
  * it, and every open shard is committed at each batch boundary.  A commit

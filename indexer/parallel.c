@@ -82,6 +82,15 @@ static void add_counts(frs_indexer_counts_t *to,
     to->bytes += c->bytes;
 }
 
+/* Remove a part database (best effort: a part is a scratch database
+ * beside dst, and one left over is removed by the next run). */
+static void remove_part(const char *path)
+{
+    char *ignored = NULL;
+    frs_dbswap_remove(path, &ignored);
+    free(ignored);
+}
+
 /* Start part number w->nparts of worker w. */
 static frs_status_t new_part(worker_t *w, char **errmsg)
 {
@@ -95,7 +104,7 @@ static frs_status_t new_part(worker_t *w, char **errmsg)
     if (!path)
         return FRS_ENOMEM;
     w->paths[w->nparts++] = path;
-    frs_dbswap_remove(path); /* left over by a killed run */
+    remove_part(path); /* left over by a killed run */
     w->in_part = 0;
     return frs_indexer_open(path, &w->pb->wo, &w->ix, errmsg);
 }
@@ -240,7 +249,7 @@ void frs_pbuild_free(frs_pbuild_t *pb)
             w->n--;
         }
         for (size_t i = 0; i < w->nparts; i++) {
-            frs_dbswap_remove(w->paths[i]);
+            remove_part(w->paths[i]);
             free(w->paths[i]);
         }
         free(w->paths);

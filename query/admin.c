@@ -10,202 +10,105 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyzer.h"
-#include "dbswap.h"
 #include "docdata.h"
 #include "hash.h"
+#include "layout.h"
 #include "schema.h"
-#include "shards.h"
 #include "xdb.h"
 
-static char *meta(frs_xr_t *xr, const char *key)
+/* The shard list of --stats --json: one object per stub line. */
+static json_t *shard_list(const frs_layout_stats_t *st)
 {
-    char *v = NULL;
-    if (frs_xr_get_metadata(xr, key, &v) != FRS_OK) {
-        free(v);
-        return strdup("");
-    }
-    return v;
-}
-
-/* What the shards of a stub say about themselves: local ones are opened
- * one by one (remote ones only through the combined reader). */
-typedef struct {
-    size_t local, remote;
-    unsigned long long size;
-    char updated[64];  /* the latest frs.updated of a local shard */
-    int compatible;    /* every local shard has this program's versions */
-    json_t *list;      /* one object per shard, for --json */
-} shardinfo_t;
-
-static int versions_ok(const char *schema, const char *anv)
-{
-    char *why = NULL;
-    int ok = frs_schema_check("", "", schema, anv, &why) == FRS_OK;
-    free(why);
-    return ok;
-}
-
-static void shard_stats(const frs_stub_entry_t *st, size_t n, shardinfo_t *si)
-{
-    memset(si, 0, sizeof *si);
-    si->compatible = 1;
-    si->list = json_array();
-    for (size_t i = 0; i < n; i++) {
-        json_t *o = json_pack("{s:s, s:s}", "type", st[i].type, "location",
-                              st[i].where);
-        if (!st[i].path) {
-            si->remote++;
-            json_array_append_new(si->list, o);
-            continue;
-        }
-        si->local++;
-        unsigned long long size = frs_dbswap_size(st[i].path);
-        si->size += size;
-        frs_xr_t *xr = NULL;
-        char *msg = NULL;
-        frs_xr_stats_t xs;
-        if (frs_xr_open(st[i].path, &xr, &msg) == FRS_OK &&
-            frs_xr_stats(xr, &xs) == FRS_OK) {
-            char *upd = meta(xr, FRS_META_UPDATED);
-            char *arts = meta(xr, FRS_META_ARTICLES);
-            char *schema = meta(xr, FRS_META_SCHEMA);
-            char *anv = meta(xr, FRS_META_ANALYZER);
-            if (strcmp(upd, si->updated) > 0)
-                snprintf(si->updated, sizeof si->updated, "%s", upd);
-            if (xs.doccount > 0 && !versions_ok(schema, anv))
-                si->compatible = 0;
-            json_t *d = json_pack(
+    json_t *list = json_array();
+    for (size_t i = 0; list && i < st->nshards; i++) {
+        const frs_layout_shard_t *sh = &st->shards[i];
+        json_t *o = json_pack("{s:s, s:s}", "type", sh->type ? sh->type : "",
+                              "location", sh->location ? sh->location : "");
+        if (o && sh->local && sh->error)
+            json_object_set_new(o, "error", json_string(sh->error));
+        else if (o && sh->local)
+            json_object_update_new(o, json_pack(
                 "{s:I, s:I, s:s}", "articles",
-                (json_int_t)(arts[0] ? strtoll(arts, NULL, 10) : 0),
-                "size_bytes", (json_int_t)size, "last_update", upd);
-            if (o && d)
-                json_object_update(o, d);
-            json_decref(d);
-            free(upd);
-            free(arts);
-            free(schema);
-            free(anv);
-        } else if (o) {
-            json_object_set_new(o, "error", json_string(
-                msg ? msg : xr ? frs_xr_errmsg(xr) : "cannot open"));
-        }
-        free(msg);
-        frs_xr_free(xr);
-        json_array_append_new(si->list, o);
+                (json_int_t)(sh->articles < 0 ? 0 : sh->articles),
+                "size_bytes", (json_int_t)sh->size_bytes, "last_update",
+                sh->last_update ? sh->last_update : ""));
+        json_array_append_new(list, o);
     }
+    return list;
+}
+
+static void stats_json(const char *path, const frs_layout_stats_t *st,
+                       FILE *out)
+{
+    json_t *j = json_pack(
+        "{s:s, s:I, s:I, s:I, s:f, s:s, s:s, s:s, s:s, s:b}", "database",
+        path, "articles", (json_int_t)(st->articles < 0 ? 0 : st->articles),
+        "distinct_terms", (json_int_t)st->distinct_terms, "size_bytes",
+        (json_int_t)st->size_bytes, "average_article_length", st->avlength,
+        "last_update", st->last_update, "schema", st->schema, "analyzer",
+        st->analyzer, "settings", st->settings, "compatible",
+        st->compatible);
+    if (j && st->stub) {
+        json_object_set_new(j, "shards", json_integer((json_int_t)st->nshards));
+        json_object_set_new(j, "remote_shards",
+                            json_integer((json_int_t)st->nremote));
+        json_object_set_new(j, "shard_list", shard_list(st));
+    }
+    if (j) {
+        json_dumpf(j, out, JSON_INDENT(2));
+        fputc('\n', out);
+        json_decref(j);
+    }
+}
+
+static void stats_text(const char *path, const frs_layout_stats_t *st,
+                       FILE *out)
+{
+    fprintf(out, "database        %s\n", path);
+    if (st->stub)
+        fprintf(out, "shards          %zu (%zu local, %zu remote)\n",
+                st->nshards, st->nlocal, st->nremote);
+    if (st->articles < 0)
+        fprintf(out, "articles        ?\n");
+    else
+        fprintf(out, "articles        %lld\n", st->articles);
+    fprintf(out, "average length  %.1f terms per article\n", st->avlength);
+    fprintf(out, "distinct terms  %llu\n", st->distinct_terms);
+    fprintf(out, "size on disk    %.1f MB%s\n", (double)st->size_bytes / 1e6,
+            st->stub && st->nremote ? " (local shards)" : "");
+    fprintf(out, "last update     %s\n",
+            st->last_update[0] ? st->last_update : "never");
+    fprintf(out, "schema          %s, analyzer %s%s\n",
+            st->schema[0] ? st->schema : "none",
+            st->analyzer[0] ? st->analyzer : "none",
+            st->compatible ? "" : " (INCOMPATIBLE with this program)");
+    fprintf(out, "settings        %s\n", st->settings);
 }
 
 int frs_admin_stats(const char *path, int json, FILE *out, FILE *err)
 {
-    frs_xr_t *xr = NULL;
+    frs_layout_stats_t st;
     char *msg = NULL;
-    frs_status_t rc = frs_xr_open(path, &xr, &msg);
+    frs_status_t rc = frs_layout_stats(path, NULL, FRS_LAYOUT_STATS_TERMS,
+                                       &st, &msg);
     if (rc != FRS_OK) {
         fprintf(err, "query: %s\n", msg ? msg : frs_strerror(rc));
         free(msg);
+        frs_layout_stats_clear(&st);
         return 4;
     }
-    frs_xr_stats_t st;
-    unsigned long long terms = 0;
-    rc = frs_xr_stats(xr, &st);
-    if (rc == FRS_OK)
-        rc = frs_xr_count_terms(xr, "", &terms);
-    if (rc != FRS_OK) {
-        fprintf(err, "query: %s: %s\n", path, frs_xr_errmsg(xr));
-        frs_xr_free(xr);
-        return 4;
-    }
-    char *schema = meta(xr, FRS_META_SCHEMA), *anv = meta(xr, FRS_META_ANALYZER);
-    char *settings = meta(xr, FRS_META_SETTINGS), *updated = meta(xr, FRS_META_UPDATED);
-    char *articles = meta(xr, FRS_META_ARTICLES);
-    unsigned long long size = frs_dbswap_size(path);
-    int compatible = versions_ok(schema, anv);
-    /* a stub: the metadata above is its first shard's; count articles (one
-     * A term each, each in one shard) and look at every local shard */
-    frs_stub_entry_t *stub = NULL;
-    size_t nstub = 0;
-    shardinfo_t si = {0};
-    unsigned long long nart = 0;
-    if (frs_stub_read(path, &stub, &nstub) == FRS_OK) {
-        shard_stats(stub, nstub, &si);
-        if (frs_xr_count_terms(xr, FRS_PFX_ARTICLE, &nart) != FRS_OK) {
-            fprintf(err, "query: %s: %s\n", path, frs_xr_errmsg(xr));
-            rc = FRS_EXAPIAN;
-        }
-        free(articles);
-        articles = malloc(32);
-        if (articles)
-            snprintf(articles, 32, "%llu", nart);
-        if (si.updated[0]) {
-            free(updated);
-            updated = strdup(si.updated);
-        }
-        size = si.size; /* local shards only: remote ones are elsewhere */
-        compatible = compatible && si.compatible;
-    }
-    if (rc != FRS_OK || !articles || !updated) {
-        free(schema);
-        free(anv);
-        free(settings);
-        free(updated);
-        free(articles);
-        frs_stub_free(stub, nstub);
-        json_decref(si.list);
-        frs_xr_free(xr);
-        return 4;
-    }
-    if (json) {
-        json_t *j = json_pack("{s:s, s:I, s:I, s:I, s:f, s:s, s:s, s:s, s:s, s:b}",
-            "database", path,
-            "articles", (json_int_t)(articles[0] ? strtoll(articles, NULL, 10) : 0),
-            "distinct_terms", (json_int_t)terms,
-            "size_bytes", (json_int_t)size,
-            "average_article_length", st.avlength,
-            "last_update", updated, "schema", schema, "analyzer", anv,
-            "settings", settings, "compatible", compatible);
-        if (j && stub) {
-            json_object_set_new(j, "shards", json_integer((json_int_t)nstub));
-            json_object_set_new(j, "remote_shards",
-                                json_integer((json_int_t)si.remote));
-            json_object_set(j, "shard_list", si.list);
-        }
-        if (j) {
-            json_dumpf(j, out, JSON_INDENT(2));
-            fputc('\n', out);
-            json_decref(j);
-        }
-    } else {
-        fprintf(out, "database        %s\n", path);
-        if (stub)
-            fprintf(out, "shards          %zu (%zu local, %zu remote)\n", nstub,
-                    si.local, si.remote);
-        fprintf(out, "articles        %s\n", articles[0] ? articles : "?");
-        fprintf(out, "average length  %.1f terms per article\n",
-                st.avlength);
-        fprintf(out, "distinct terms  %llu\n", terms);
-        fprintf(out, "size on disk    %.1f MB%s\n", (double)size / 1e6,
-                stub && si.remote ? " (local shards)" : "");
-        fprintf(out, "last update     %s\n", updated[0] ? updated : "never");
-        fprintf(out, "schema          %s, analyzer %s%s\n",
-                schema[0] ? schema : "none", anv[0] ? anv : "none",
-                compatible ? "" : " (INCOMPATIBLE with this program)");
-        fprintf(out, "settings        %s\n", settings);
-    }
+    if (json)
+        stats_json(path, &st, out);
+    else
+        stats_text(path, &st, out);
     char *why = NULL;
-    if (!compatible && !stub &&
-        frs_schema_check(path, path, schema, anv, &why) != FRS_OK)
+    if (!st.compatible && !st.stub &&
+        frs_schema_check(path, path, st.schema, st.analyzer, &why) != FRS_OK)
         fprintf(err, "query: %s\n", why ? why : frs_strerror(FRS_EVERSION));
     free(why);
-    free(schema);
-    free(anv);
-    free(settings);
-    free(updated);
-    free(articles);
-    frs_stub_free(stub, nstub);
-    json_decref(si.list);
-    frs_xr_free(xr);
-    return compatible ? 0 : 3;
+    int ex = st.compatible ? 0 : 3;
+    frs_layout_stats_clear(&st);
+    return ex;
 }
 
 typedef struct {

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "shards.h"
+#include "layout.h"
 #include "xdb.h"
 
 #define WHY_CAP 320

@@ -14,7 +14,7 @@
 #include "http.h"
 #include "schema.h"
 #include "server_int.h"
-#include "shards.h"
+#include "layout.h"
 #include "www.h"
 
 /* ---- jobs (on a search worker) ---- */

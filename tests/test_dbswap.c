@@ -14,20 +14,24 @@
 #include <unistd.h>
 
 #include "dbswap.h"
+#include "fixture.h"
 
-static char root[64];
+static char *root;
 
 static int setup(void **state)
 {
     (void)state;
-    strcpy(root, "/tmp/frs-dbswap-XXXXXX");
-    return mkdtemp(root) ? 0 : -1;
+    root = frs_test_tmpdir("dbswap");
+    return root ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    return frs_dbswap_remove(root) == FRS_OK ? 0 : -1;
+    int rc = frs_test_rmtree(root);
+    free(root);
+    root = NULL;
+    return rc;
 }
 
 static void put(const char *dir, const char *name, const char *text)
@@ -65,14 +69,18 @@ static void test_dbswap_exchange_and_remove(void **state)
     put(live, "old", "old database");
     put(fresh, "new", "the new one");
     assert_int_equal(frs_dbswap_size(fresh), 11);
-    assert_int_equal(frs_dbswap_sync(fresh), FRS_OK);
-    assert_int_equal(frs_dbswap_exchange(live, fresh), FRS_OK);
+    char *err = NULL;
+    assert_int_equal(frs_dbswap_sync(fresh, &err), FRS_OK);
+    assert_null(err);
+    assert_int_equal(frs_dbswap_exchange(live, fresh, &err), FRS_OK);
     assert_true(has(live, "new"));
     assert_false(has(live, "old"));
     assert_true(has(fresh, "old"));
-    assert_int_equal(frs_dbswap_remove(fresh), FRS_OK);
+    assert_int_equal(frs_dbswap_remove(fresh, &err), FRS_OK);
     assert_false(frs_dbswap_exists(fresh));
-    assert_int_equal(frs_dbswap_remove(fresh), FRS_OK); /* missing is fine */
+    /* missing is fine */
+    assert_int_equal(frs_dbswap_remove(fresh, &err), FRS_OK);
+    assert_null(err);
 }
 
 static void test_dbswap_exchange_into_missing_place(void **state)
@@ -82,13 +90,20 @@ static void test_dbswap_exchange_into_missing_place(void **state)
     snprintf(live, sizeof live, "%s/none", root);
     snprintf(fresh, sizeof fresh, "%s/none.rebuild", root);
     put(fresh, "new", "x");
-    assert_int_equal(frs_dbswap_exchange(live, fresh), FRS_OK);
+    char *err = NULL;
+    assert_int_equal(frs_dbswap_exchange(live, fresh, &err), FRS_OK);
     assert_true(has(live, "new"));
     assert_false(frs_dbswap_exists(fresh));
     char nowhere[128];
     snprintf(nowhere, sizeof nowhere, "%s/gone.rebuild", root);
-    assert_int_equal(frs_dbswap_exchange(live, nowhere), FRS_EIO);
-    assert_int_equal(frs_dbswap_sync(nowhere), FRS_EIO);
+    /* a failure names the paths and gives the system's reason */
+    assert_int_equal(frs_dbswap_exchange(live, nowhere, &err), FRS_EIO);
+    assert_non_null(strstr(err, nowhere));
+    assert_non_null(strstr(err, "No such file"));
+    free(err);
+    assert_int_equal(frs_dbswap_sync(nowhere, &err), FRS_EIO);
+    assert_non_null(strstr(err, nowhere));
+    free(err);
 }
 
 /* The lock beside a database that does not exist yet: exclusive (flock is
@@ -101,17 +116,22 @@ static void test_dbswap_lock_beside_missing_database(void **state)
     snprintf(live, sizeof live, "%s/new-db", root);
     snprintf(lock, sizeof lock, "%s.lock", live);
     int a = -1, b = -1;
-    assert_int_equal(frs_dbswap_lock(live, &a), FRS_OK);
+    char *err = NULL;
+    assert_int_equal(frs_dbswap_lock(live, &a, &err), FRS_OK);
     assert_true(a >= 0);
     assert_true(frs_dbswap_exists(lock));
-    assert_int_equal(frs_dbswap_lock(live, &b), FRS_ELOCKED);
+    assert_int_equal(frs_dbswap_lock(live, &b, &err), FRS_ELOCKED);
     assert_int_equal(b, -1);
+    assert_non_null(strstr(err, lock));
+    free(err);
     close(a);
-    assert_int_equal(frs_dbswap_lock(live, &b), FRS_OK);
+    assert_int_equal(frs_dbswap_lock(live, &b, &err), FRS_OK);
     close(b);
     char nowhere[128];
     snprintf(nowhere, sizeof nowhere, "%s/no/such/dir/db", root);
-    assert_int_equal(frs_dbswap_lock(nowhere, &b), FRS_EIO);
+    assert_int_equal(frs_dbswap_lock(nowhere, &b, &err), FRS_EIO);
+    assert_non_null(strstr(err, "No such file"));
+    free(err);
 }
 
 static void test_dbswap_claim_refuses_what_is_not_ours(void **state)
@@ -159,8 +179,8 @@ static void test_dbswap_claim_takes_back_a_killed_runs_directory(void **state)
     char live[128];
     snprintf(live, sizeof live, "%s/live", root);
     put(live, "iamglass", "the old live database");
-    assert_int_equal(frs_dbswap_mark(live), FRS_OK);
-    assert_int_equal(frs_dbswap_remove(work), FRS_OK);
+    assert_int_equal(frs_dbswap_mark(live, &err), FRS_OK);
+    assert_int_equal(frs_dbswap_remove(work, &err), FRS_OK);
     assert_int_equal(rename(live, work), 0);
     assert_int_equal(frs_dbswap_claim(work, &err), FRS_OK);
     assert_false(has(work, "iamglass"));

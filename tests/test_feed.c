@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "feed.h"
+#include "fixture.h"
 
 typedef struct {
     int articles, warnings;
@@ -46,21 +47,22 @@ static void on_report(void *ctx, frs_report_kind_t kind, const char *source,
     k->last_line = line;
 }
 
-static char dir[32];
+static char *dir;
 
 static int setup(void **state)
 {
     (void)state;
-    strcpy(dir, "/tmp/frs-feed-XXXXXX");
-    return mkdtemp(dir) ? 0 : -1;
+    dir = frs_test_tmpdir("feed");
+    return dir ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[96];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    int rc = frs_test_rmtree(dir);
+    free(dir);
+    dir = NULL;
+    return rc;
 }
 
 /* dir/name holding text; the path in out (96 bytes). */

@@ -19,11 +19,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fixture.h"
 #include "health.h"
 #include "silent_port.h"
 #include "xdb.h"
 
-static char dir[64];
+static char *dir;
 
 /* A database at dir/name with n documents. */
 static void make_db(const char *name, int n)
@@ -66,16 +67,17 @@ static void write_stub(const char *text)
 static int setup(void **state)
 {
     (void)state;
-    strcpy(dir, "/tmp/frs-health-XXXXXX");
-    return mkdtemp(dir) ? 0 : -1;
+    dir = frs_test_tmpdir("health");
+    return dir ? 0 : -1;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd);
+    int rc = frs_test_rmtree(dir);
+    free(dir);
+    dir = NULL;
+    return rc;
 }
 
 /* Every log line, concatenated. */

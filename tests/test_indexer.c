@@ -12,33 +12,32 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dbswap.h"
+#include "fixture.h"
 #include "indexer.h"
 #include "xdb.h"
 
-static char dir[64], db[80];
+static char *dir, *db; /* db: the index, in dir */
 
 static int setup(void **state)
 {
     (void)state;
-    strcpy(dir, "/tmp/frs-indexer-XXXXXX");
-    if (!mkdtemp(dir))
+    if (!(dir = frs_test_tmpdir("indexer")))
         return -1;
-    snprintf(db, sizeof db, "%s/db", dir);
+    db = frs_test_join(dir, "db");
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    return frs_dbswap_remove(dir) == FRS_OK ? 0 : -1;
+    return frs_test_tmpdb_free(&dir, &db);
 }
 
 static frs_indexer_t *open_ix_with(unsigned batch, int bulk)
 {
-    frs_indexer_opts_t o = {.passage = {.min_words = 5, .max_words = 40},
-                            .batch_articles = batch, .create = 1,
-                            .bulk = bulk};
+    frs_indexer_opts_t o = frs_test_indexer_opts();
+    o.batch_articles = batch;
+    o.bulk = bulk;
     frs_indexer_t *ix = NULL;
     char *err = NULL;
     if (frs_indexer_open(db, &o, &ix, &err) != FRS_OK)
@@ -53,8 +52,7 @@ static frs_indexer_t *open_ix(void)
 
 static void add(frs_indexer_t *ix, const char *id, const char *body)
 {
-    frs_article_t a = {"t", 0, id, "Titre", NULL, "2024-01-02", body,
-                       strlen(body)};
+    frs_article_t a = frs_test_article(id, "Titre", NULL, "2024-01-02", body);
     assert_int_equal(frs_indexer_add(ix, &a), FRS_OK);
 }
 
@@ -199,7 +197,7 @@ static void test_indexer_bulk_spelling_at_final_commit(void **state)
         assert_non_null(c);
         assert_string_equal(c, "gendarmerie");
         free(c);
-        assert_int_equal(frs_dbswap_remove(db), FRS_OK);
+        assert_int_equal(frs_test_rmtree(db), 0);
     }
 }
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "fixture.h"
 #include "ingest.h"
 
 typedef struct {
@@ -264,8 +265,8 @@ static void write_file(const char *path, const char *s, size_t n)
 static void test_ingest_directory_and_long_lines(void **state)
 {
     (void)state;
-    char dir[] = "/tmp/frs-ingest-XXXXXX";
-    assert_non_null(mkdtemp(dir));
+    char *dir = frs_test_tmpdir("ingest");
+    assert_non_null(dir);
     char p[512];
     snprintf(p, sizeof p, "%s/sub", dir);
     assert_int_equal(mkdir(p, 0700), 0);
@@ -296,23 +297,22 @@ static void test_ingest_directory_and_long_lines(void **state)
     assert_int_equal(r.rejects, 1);
     assert_int_equal(r.errors, 1);
     assert_non_null(strstr(r.reason, "cannot open: No such file"));
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(frs_test_rmtree(dir), 0);
+    free(dir);
 }
 
-/* A scratch directory, removed by rm_dir. */
-static void scratch(char dir[32])
+/* A scratch directory, removed (and freed) by rm_dir. */
+static char *scratch(void)
 {
-    strcpy(dir, "/tmp/frs-ingest-XXXXXX");
-    assert_non_null(mkdtemp(dir));
+    char *dir = frs_test_tmpdir("ingest");
+    assert_non_null(dir);
+    return dir;
 }
 
-static void rm_dir(const char *dir)
+static void rm_dir(char *dir)
 {
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(frs_test_rmtree(dir), 0);
+    free(dir);
 }
 
 static void write_gz(const char *path, const char *s, size_t n)
@@ -326,8 +326,7 @@ static void write_gz(const char *path, const char *s, size_t n)
 static void test_ingest_byte_order_mark_dropped(void **state)
 {
     (void)state;
-    char dir[32], p[96];
-    scratch(dir);
+    char *dir = scratch(), p[96];
     snprintf(p, sizeof p, "%s/bom.jsonl", dir);
     const char j[] = "\xef\xbb\xbf{\"id\":\"b1\",\"body\":\"Un.\"}\n"
                      "{\"id\":\"b2\",\"body\":\"Deux.\"}\n";
@@ -351,8 +350,7 @@ static void test_ingest_byte_order_mark_dropped(void **state)
 static void test_ingest_gzip_and_capital_extensions(void **state)
 {
     (void)state;
-    char dir[32], p[96];
-    scratch(dir);
+    char *dir = scratch(), p[96];
     const char j[] = "{\"id\":\"g1\",\"body\":\"Un.\"}\n"
                      "{\"id\":\"g2\",\"body\":\"Deux.\"}\n";
     snprintf(p, sizeof p, "%s/a.jsonl.gz", dir);
@@ -374,8 +372,7 @@ static void test_ingest_gzip_and_capital_extensions(void **state)
 static void test_ingest_damaged_gzip_is_a_reject_without_id(void **state)
 {
     (void)state;
-    char dir[32], p[96];
-    scratch(dir);
+    char *dir = scratch(), p[96];
     /* 200 lines, compressed, then cut to half its size */
     char j[200 * 64];
     size_t n = 0;
@@ -413,8 +410,7 @@ static void test_ingest_damaged_gzip_is_a_reject_without_id(void **state)
 static void test_ingest_cut_last_line_says_so(void **state)
 {
     (void)state;
-    char dir[32], p[96];
-    scratch(dir);
+    char *dir = scratch(), p[96];
     snprintf(p, sizeof p, "%s/cut.jsonl", dir);
     const char j[] = "{\"id\":\"c1\",\"body\":\"Un.\"}\n{\"id\":\"c2\",\"bo";
     write_file(p, j, sizeof j - 1);
@@ -432,8 +428,7 @@ static void test_ingest_cut_last_line_says_so(void **state)
 static void test_ingest_unreadable_inputs_are_errors(void **state)
 {
     (void)state;
-    char dir[32], p[96];
-    scratch(dir);
+    char *dir = scratch(), p[96];
     rec_t r;
     frs_ingest_t in = reader(&r);
     /* an empty directory, or one with no file of a known type */

@@ -16,10 +16,11 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "fixture.h"
 #include "notify.h"
 
 typedef struct {
-    char dir[64];
+    char *dir;
     char path[128];
     int fd;
 } fixture_t;
@@ -29,8 +30,7 @@ static int setup(void **state)
     fixture_t *f = calloc(1, sizeof *f);
     if (!f)
         return -1;
-    strcpy(f->dir, "/tmp/frs-notify.XXXXXX");
-    if (!mkdtemp(f->dir)) {
+    if (!(f->dir = frs_test_tmpdir("notify"))) {
         free(f);
         return -1;
     }
@@ -45,8 +45,8 @@ static int teardown(void **state)
     fixture_t *f = *state;
     if (f->fd >= 0)
         close(f->fd);
-    unlink(f->path);
-    rmdir(f->dir);
+    frs_test_rmtree(f->dir);
+    free(f->dir);
     free(f);
     unsetenv("NOTIFY_SOCKET");
     return 0;

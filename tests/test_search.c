@@ -13,57 +13,40 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixture.h"
 #include "indexer.h"
 #include "schema.h"
 #include "search.h"
 #include "xdb.h"
 
-static char dir[64];
+static char *root, *dir; /* dir: the database, in root */
 
-static void add(frs_indexer_t *ix, const char *id, const char *title,
-                const char *date, const char *body)
-{
-    frs_article_t a = {"t", 1, id, title, NULL, date, body, strlen(body)};
-    assert_int_equal(frs_indexer_add(ix, &a), FRS_OK);
-}
+static const frs_test_doc_t docs[] = {
+    {"velo-course", "Le Tour de France à vélo", NULL, "2023-07-14",
+     "Les coureurs du Tour de France ont roulé à vélo sous la pluie.\n\n"
+     "Le maillot jaune a gardé son avance dans la montagne malgré le vent."},
+    {"velo-ville", "Pistes cyclables", NULL, "2024-03-01",
+     "La ville ouvre une piste cyclable pour le vélo et les trottinettes.\n\n"
+     "Les cyclistes saluent la piste, les commerçants sont plus réservés."},
+    {"eglise", "L’Église Saint-Martin rouvre", NULL, "2022-05-02",
+     "L’église Saint-Martin rouvre après deux ans de travaux.\n\n"
+     "Les églises de la région attendent elles aussi des travaux."},
+    {"pommes", "Récolte", NULL, "2021-09-20",
+     "La récolte de pommes de terre est bonne cette année.\n\n"
+     "Une pomme de terre sur deux part à l’export, dit la coopérative."},
+};
 
 static int setup(void **state)
 {
     (void)state;
-    strcpy(dir, "/tmp/frs-search-XXXXXX");
-    if (!mkdtemp(dir))
-        return -1;
-    strcat(dir, "/db");
-    frs_indexer_opts_t o = {.passage = {.min_words = 5, .max_words = 40},
-                            .batch_articles = 100, .create = 1};
-    frs_indexer_t *ix;
-    char *err;
-    if (frs_indexer_open(dir, &o, &ix, &err) != FRS_OK)
-        return -1;
-    add(ix, "velo-course", "Le Tour de France à vélo", "2023-07-14",
-        "Les coureurs du Tour de France ont roulé à vélo sous la pluie.\n\n"
-        "Le maillot jaune a gardé son avance dans la montagne malgré le vent.");
-    add(ix, "velo-ville", "Pistes cyclables", "2024-03-01",
-        "La ville ouvre une piste cyclable pour le vélo et les trottinettes.\n\n"
-        "Les cyclistes saluent la piste, les commerçants sont plus réservés.");
-    add(ix, "eglise", "L’Église Saint-Martin rouvre", "2022-05-02",
-        "L’église Saint-Martin rouvre après deux ans de travaux.\n\n"
-        "Les églises de la région attendent elles aussi des travaux.");
-    add(ix, "pommes", "Récolte", "2021-09-20",
-        "La récolte de pommes de terre est bonne cette année.\n\n"
-        "Une pomme de terre sur deux part à l’export, dit la coopérative.");
-    int rc = frs_indexer_commit(ix);
-    frs_indexer_free(ix);
-    return rc == FRS_OK ? 0 : -1;
+    return frs_test_tmpdb("search", docs, sizeof docs / sizeof *docs, &root,
+                          &dir);
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    *strrchr(dir, '/') = '\0';
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return frs_test_tmpdb_free(&root, &dir);
 }
 
 static frs_results_t *run(frs_searcher_t *s, const char *q,
@@ -323,8 +306,8 @@ static void test_search_refuses_foreign_schema(void **state)
     assert_non_null(strstr(err, "incompatible"));
     free(err);
     /* and the indexer refuses to write to it */
-    frs_indexer_opts_t o = {.passage = {.min_words = 5, .max_words = 40},
-                            .batch_articles = 100};
+    frs_indexer_opts_t o = frs_test_indexer_opts();
+    o.create = 0;
     frs_indexer_t *ix;
     assert_int_equal(frs_indexer_open(dir, &o, &ix, &err), FRS_EVERSION);
     free(err);

@@ -15,55 +15,38 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixture.h"
 #include "indexer.h"
 #include "search.h"
 #include "server.h"
 
-static char dir[64];
+static char *root, *dir; /* dir: the database, in root */
 
-static void add(frs_indexer_t *ix, const char *id, const char *title,
-                const char *url, const char *date, const char *body)
-{
-    frs_article_t a = {"t", 1, id, title, url, date, body, strlen(body)};
-    assert_int_equal(frs_indexer_add(ix, &a), FRS_OK);
-}
+static const frs_test_doc_t docs[] = {
+    {"velo-1", "Le Tour <b>à</b> vélo", "https://exemple.fr/velo-1",
+     "2023-07-14",
+     "Les coureurs du Tour ont roulé à vélo sous la pluie battante.\n\n"
+     "Le vélo <script>alert(1)</script> & les montagnes : une étape "
+     "de vélo difficile pour tous les coureurs du peloton."},
+    {"velo-2", "Pistes cyclables", NULL, "2024-03-01",
+     "La ville ouvre une piste cyclable pour le vélo et les trottinettes."},
+    {"velo-3", "Vélo en mars", NULL, "2024-03-20",
+     "Le vélo électrique séduit les habitants du centre-ville."},
+    {"eglise", "L’Église rouvre", NULL, "2022-05-02",
+     "L’église Saint-Martin rouvre après deux ans de travaux."},
+};
 
 static int setup(void **state)
 {
     (void)state;
-    strcpy(dir, "/tmp/frs-server-XXXXXX");
-    if (!mkdtemp(dir))
-        return -1;
-    strcat(dir, "/db");
-    frs_indexer_opts_t o = {.passage = {.min_words = 5, .max_words = 40},
-                            .batch_articles = 100, .create = 1};
-    frs_indexer_t *ix;
-    char *err;
-    if (frs_indexer_open(dir, &o, &ix, &err) != FRS_OK)
-        return -1;
-    add(ix, "velo-1", "Le Tour <b>à</b> vélo", "https://exemple.fr/velo-1",
-        "2023-07-14",
-        "Les coureurs du Tour ont roulé à vélo sous la pluie battante.\n\n"
-        "Le vélo <script>alert(1)</script> & les montagnes : une étape "
-        "de vélo difficile pour tous les coureurs du peloton.");
-    add(ix, "velo-2", "Pistes cyclables", NULL, "2024-03-01",
-        "La ville ouvre une piste cyclable pour le vélo et les trottinettes.");
-    add(ix, "velo-3", "Vélo en mars", NULL, "2024-03-20",
-        "Le vélo électrique séduit les habitants du centre-ville.");
-    add(ix, "eglise", "L’Église rouvre", NULL, "2022-05-02",
-        "L’église Saint-Martin rouvre après deux ans de travaux.");
-    int rc = frs_indexer_commit(ix);
-    frs_indexer_free(ix);
-    return rc == FRS_OK ? 0 : -1;
+    return frs_test_tmpdb("server", docs, sizeof docs / sizeof *docs, &root,
+                          &dir);
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    *strrchr(dir, '/') = '\0';
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return frs_test_tmpdb_free(&root, &dir);
 }
 
 /* ---- decoding --------------------------------------------------------- */

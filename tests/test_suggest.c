@@ -13,54 +13,37 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixture.h"
 #include "indexer.h"
 #include "search.h"
 #include "suggest.h"
 
-static char dir[64];
+static char *root, *dir; /* dir: the database, in root */
 
-static void add(frs_indexer_t *ix, const char *id, const char *title,
-                const char *date, const char *body)
-{
-    frs_article_t a = {"t", 1, id, title, NULL, date, body, strlen(body)};
-    assert_int_equal(frs_indexer_add(ix, &a), FRS_OK);
-}
+static const frs_test_doc_t docs[] = {
+    {"eglise", "L’Église Saint-Martin rouvre", NULL, "2022-05-02",
+     "Église Saint-Martin : l’église rouvre après deux ans de travaux.\n\n"
+     "Les églises de la région attendent elles aussi des travaux."},
+    {"teletravail", "Au bureau ou chez soi", NULL, "2021-03-10",
+     "Le télétravail progresse dans les entreprises de la région.\n\n"
+     "Les salariés apprécient le télétravail deux jours par semaine."},
+    {"eolien", "Au large", NULL, "2023-06-01",
+     "Les éoliennes en mer produiront bientôt l’électricité de la ville."},
+    {"velo", "Marseille en fête", NULL, "2023-07-14",
+     "Les coureurs ont roulé à vélo sous la pluie jusqu’au port."},
+};
 
 static int setup(void **state)
 {
     (void)state;
-    strcpy(dir, "/tmp/frs-suggest-XXXXXX");
-    if (!mkdtemp(dir))
-        return -1;
-    strcat(dir, "/db");
-    frs_indexer_opts_t o = {.passage = {.min_words = 5, .max_words = 40},
-                            .batch_articles = 100, .create = 1};
-    frs_indexer_t *ix;
-    char *err;
-    if (frs_indexer_open(dir, &o, &ix, &err) != FRS_OK)
-        return -1;
-    add(ix, "eglise", "L’Église Saint-Martin rouvre", "2022-05-02",
-        "Église Saint-Martin : l’église rouvre après deux ans de travaux.\n\n"
-        "Les églises de la région attendent elles aussi des travaux.");
-    add(ix, "teletravail", "Au bureau ou chez soi", "2021-03-10",
-        "Le télétravail progresse dans les entreprises de la région.\n\n"
-        "Les salariés apprécient le télétravail deux jours par semaine.");
-    add(ix, "eolien", "Au large", "2023-06-01",
-        "Les éoliennes en mer produiront bientôt l’électricité de la ville.");
-    add(ix, "velo", "Marseille en fête", "2023-07-14",
-        "Les coureurs ont roulé à vélo sous la pluie jusqu’au port.");
-    int rc = frs_indexer_commit(ix);
-    frs_indexer_free(ix);
-    return rc == FRS_OK ? 0 : -1;
+    return frs_test_tmpdb("suggest", docs, sizeof docs / sizeof *docs, &root,
+                          &dir);
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    *strrchr(dir, '/') = '\0';
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return frs_test_tmpdb_free(&root, &dir);
 }
 
 /* The suggestion for q (NULL when none), with default parameters or p. */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT
  * test_xdb.c: the Xapian shim against real on-disk glass databases, each in
- * its own mkdtemp directory removed by the teardown.
+ * its own scratch directory removed by the teardown.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,7 +8,6 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -22,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fixture.h"
 #include "qtree.h"
 #include "silent_port.h"
 #include "schema.h"
@@ -34,44 +34,16 @@ enum { SLOT_KEY = 4 };
 /* ---------- fixture ---------- */
 
 typedef struct {
-    char dir[256]; /* the mkdtemp directory */
+    char *dir;     /* the scratch directory */
     char db[300];  /* dir/db: the database path */
 } fixture_t;
-
-static int rm_rf(const char *path)
-{
-    struct stat st;
-    if (lstat(path, &st) != 0)
-        return errno == ENOENT ? 0 : -1;
-    if (S_ISDIR(st.st_mode)) {
-        DIR *d = opendir(path);
-        if (!d)
-            return -1;
-        struct dirent *e;
-        int rc = 0;
-        while ((e = readdir(d)) != NULL) {
-            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-                continue;
-            char sub[4096];
-            snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
-            if (rm_rf(sub) != 0)
-                rc = -1;
-        }
-        closedir(d);
-        return rmdir(path) == 0 ? rc : -1;
-    }
-    return unlink(path);
-}
 
 static int setup(void **state)
 {
     fixture_t *f = calloc(1, sizeof *f);
     if (!f)
         return -1;
-    const char *tmp = getenv("TMPDIR");
-    snprintf(f->dir, sizeof f->dir, "%s/frs_test_xdb_XXXXXX",
-             tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(f->dir)) {
+    if (!(f->dir = frs_test_tmpdir("xdb"))) {
         free(f);
         return -1;
     }
@@ -83,7 +55,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     fixture_t *f = *state;
-    int rc = rm_rf(f->dir);
+    int rc = frs_test_rmtree(f->dir);
+    free(f->dir);
     free(f);
     return rc;
 }

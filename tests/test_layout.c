@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT
- * test_shards.c: the sharded layout (scheme file, keys, shard list, stub
- * file, writer lock) on real directories, and the indexer routing articles
- * to shards: moves between periods, deletes and prune across shards, only
- * touched shards opened for writing, the stub naming committed shards only.
+ * test_layout.c: the index layout on real directories and databases: the
+ * sharded layout (scheme file, keys, shard list, stub file, writer lock),
+ * what is at a path (probe), the writer lock of any kind of index, sync,
+ * and the statistics --stats and /stats share; and the indexer routing
+ * articles to shards: moves between periods, deletes and prune across
+ * shards, only touched shards opened for writing, the stub naming committed
+ * shards only.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,27 +18,27 @@
 #include <sys/stat.h>
 
 #include "dbswap.h"
+#include "fixture.h"
 #include "indexer.h"
+#include "layout.h"
 #include "schema.h"
-#include "shards.h"
 #include "xdb.h"
 
-static char root[64], db[96];
+static char *root, *db; /* db: the index, in root */
 
 static int setup(void **state)
 {
     (void)state;
-    strcpy(root, "/tmp/frs-shards-XXXXXX");
-    if (!mkdtemp(root))
+    if (!(root = frs_test_tmpdir("layout")))
         return -1;
-    snprintf(db, sizeof db, "%s/db", root);
+    db = frs_test_join(root, "db");
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    return frs_dbswap_remove(root) == FRS_OK ? 0 : -1;
+    return frs_test_tmpdb_free(&root, &db);
 }
 
 static void put(const char *path, const char *text)
@@ -184,7 +187,7 @@ static void test_shards_create_and_read(void **state)
     assert_non_null(err);
     free(err);
     put(f, "# comment\n\nhash:3\n");
-    assert_int_equal(frs_shards_read(db, &got, NULL), FRS_OK);
+    assert_int_equal(frs_shards_read(db, &got, &err), FRS_OK);
     assert_int_equal(got.kind, FRS_SHARD_BY_HASH);
     assert_int_equal(got.n, 3);
 }
@@ -277,8 +280,7 @@ static void test_shards_list_and_stub(void **state)
 
 static frs_indexer_t *open_ix(void)
 {
-    frs_indexer_opts_t o = {.passage = {.min_words = 5, .max_words = 40},
-                            .batch_articles = 100, .create = 1};
+    frs_indexer_opts_t o = frs_test_indexer_opts();
     frs_indexer_t *ix = NULL;
     char *err = NULL;
     if (frs_indexer_open(db, &o, &ix, &err) != FRS_OK)
@@ -297,7 +299,7 @@ static void make_index(const char *scheme)
 static void add(frs_indexer_t *ix, const char *id, const char *date,
                 const char *body)
 {
-    frs_article_t a = {"t", 0, id, "Titre", NULL, date, body, strlen(body)};
+    frs_article_t a = frs_test_article(id, "Titre", NULL, date, body);
     assert_int_equal(frs_indexer_add(ix, &a), FRS_OK);
 }
 
@@ -448,8 +450,7 @@ static void test_only_touched_shards_are_locked(void **state)
     assert_int_equal(frs_xdb_open(p, 0, &w, &err), FRS_ELOCKED);
     free(err);
     /* and the whole index is locked against a second indexer */
-    frs_indexer_opts_t o = {.passage = {.min_words = 5, .max_words = 40},
-                            .batch_articles = 100, .create = 1};
+    frs_indexer_opts_t o = frs_test_indexer_opts();
     frs_indexer_t *other = NULL;
     assert_int_equal(frs_indexer_open(db, &o, &other, &err), FRS_ELOCKED);
     assert_non_null(strstr(err, "another indexer"));
@@ -537,6 +538,179 @@ static void test_hash_routing(void **state)
     assert_int_equal(docs_of(db, "art-8"), 1);
 }
 
+
+/* ---------- a whole index ---------- */
+
+static void test_layout_probe(void **state)
+{
+    (void)state;
+    frs_layout_info_t info;
+    char *err = NULL;
+    assert_int_equal(frs_layout_probe(db, &info, &err), FRS_OK);
+    assert_int_equal(info.kind, FRS_LAYOUT_MISSING);
+    assert_null(info.index);
+    /* one database */
+    frs_test_doc_t d = {"a", "Titre", NULL, "2023-05-01", two};
+    char *one = frs_test_join(root, "one");
+    assert_int_equal(frs_test_build(one, &d, 1, &err), FRS_OK);
+    assert_int_equal(frs_layout_probe(one, &info, &err), FRS_OK);
+    assert_int_equal(info.kind, FRS_LAYOUT_DATABASE);
+    assert_null(info.index);
+    /* a sharded index, and one of its shards, which names the index */
+    make_index("year");
+    assert_int_equal(frs_test_build(db, &d, 1, &err), FRS_OK);
+    assert_int_equal(frs_layout_probe(db, &info, &err), FRS_OK);
+    assert_int_equal(info.kind, FRS_LAYOUT_SHARDED);
+    assert_int_equal(info.scheme.kind, FRS_SHARD_BY_YEAR);
+    char *shard = frs_test_join(db, "2023");
+    assert_int_equal(frs_layout_probe(shard, &info, &err), FRS_OK);
+    assert_int_equal(info.kind, FRS_LAYOUT_DATABASE);
+    assert_string_equal(info.index, db);
+    assert_string_equal(info.key, "2023");
+    frs_layout_info_clear(&info);
+    /* a stub file written by hand */
+    char *stub = frs_test_join(root, "all.stub");
+    put(stub, "auto one\nremote 127.0.0.1:1\n");
+    assert_int_equal(frs_layout_probe(stub, &info, &err), FRS_OK);
+    assert_int_equal(info.kind, FRS_LAYOUT_STUB);
+    /* a scheme file naming nothing: refused, with the reason */
+    char *f = frs_test_join(db, FRS_SHARDS_FILE);
+    put(f, "weekly\n");
+    assert_int_equal(frs_layout_probe(db, &info, &err), FRS_EINVAL);
+    assert_non_null(strstr(err, "no valid shard scheme"));
+    free(err);
+    free(f);
+    free(stub);
+    free(shard);
+    free(one);
+}
+
+/* The writer lock of every kind of index keeps out whoever writes it. */
+static void test_layout_lock_any_kind(void **state)
+{
+    (void)state;
+    char *err = NULL, *lockfile = NULL;
+    frs_layout_lock_t *l = NULL, *l2 = NULL;
+    /* nothing there yet: "<db>.lock" */
+    assert_int_equal(frs_layout_lock(db, 0, &l, &err), FRS_OK);
+    assert_int_equal(frs_layout_lock_kind(l), FRS_LAYOUT_MISSING);
+    assert_int_equal(frs_layout_lock(db, 0, &l2, &err), FRS_ELOCKED);
+    assert_null(l2);
+    free(err);
+    lockfile = frs_test_join(root, "db.lock");
+    assert_true(frs_dbswap_exists(lockfile));
+    frs_layout_unlock(l);
+    /* one database: Xapian's own lock, so no writer gets in */
+    frs_test_doc_t d = {"a", "Titre", NULL, "2023-05-01", two};
+    assert_int_equal(frs_test_build(db, &d, 1, &err), FRS_OK);
+    assert_int_equal(frs_layout_lock(db, 0, &l, &err), FRS_OK);
+    assert_int_equal(frs_layout_lock_kind(l), FRS_LAYOUT_DATABASE);
+    frs_xdb_t *w = NULL;
+    assert_int_equal(frs_xdb_open(db, 0, &w, &err), FRS_ELOCKED);
+    free(err);
+    /* waiting gives up at the deadline, still locked */
+    assert_int_equal(frs_layout_lock(db, 1, &l2, &err), FRS_ELOCKED);
+    free(err);
+    frs_layout_unlock(l);
+    assert_int_equal(frs_xdb_open(db, 0, &w, &err), FRS_OK);
+    frs_xdb_free(w);
+    /* a sharded index: the layout's lock, which the indexer takes too */
+    char *sharded = frs_test_join(root, "sharded");
+    frs_shard_scheme_t y;
+    frs_shards_parse("year", &y);
+    assert_int_equal(frs_shards_create(sharded, &y, &err), FRS_OK);
+    assert_int_equal(frs_layout_lock(sharded, 0, &l, &err), FRS_OK);
+    assert_int_equal(frs_layout_lock_kind(l), FRS_LAYOUT_SHARDED);
+    frs_indexer_opts_t o = frs_test_indexer_opts();
+    frs_indexer_t *ix = NULL;
+    assert_int_equal(frs_indexer_open(sharded, &o, &ix, &err), FRS_ELOCKED);
+    free(err);
+    frs_layout_unlock(l);
+    frs_layout_unlock(NULL);
+    free(sharded);
+    free(lockfile);
+}
+
+static void test_layout_sync(void **state)
+{
+    (void)state;
+    char *err = NULL;
+    frs_test_doc_t d[] = {{"a", "Titre", NULL, "2023-05-01", two},
+                          {"b", "Titre", NULL, "2024-05-01", two}};
+    make_index("year");
+    assert_int_equal(frs_test_build(db, d, 2, &err), FRS_OK);
+    assert_int_equal(frs_layout_sync(db, &err), FRS_OK);
+    assert_null(err);
+    char *shard = frs_test_join(db, "2024");
+    assert_int_equal(frs_layout_sync(shard, &err), FRS_OK);
+    char *none = frs_test_join(root, "none");
+    assert_int_equal(frs_layout_sync(none, &err), FRS_EIO);
+    assert_non_null(strstr(err, none));
+    free(err);
+    free(none);
+    free(shard);
+}
+
+/* --stats and /stats both come from frs_layout_stats: over the shards of
+ * a sharded index, articles are counted once, sizes are the shards',
+ * the last update the latest shard's. */
+static void test_layout_stats(void **state)
+{
+    (void)state;
+    char *err = NULL;
+    frs_test_doc_t d[] = {{"a", "Titre", NULL, "2023-05-01", two},
+                          {"b", "Titre", NULL, "2023-06-01", two},
+                          {"c", "Titre", NULL, "2024-05-01", two}};
+    make_index("year");
+    assert_int_equal(frs_test_build(db, d, 3, &err), FRS_OK);
+    frs_layout_stats_t st;
+    assert_int_equal(frs_layout_stats(db, NULL, FRS_LAYOUT_STATS_TERMS, &st,
+                                      &err), FRS_OK);
+    assert_int_equal(st.articles, 3);
+    assert_true(st.stub);
+    assert_int_equal(st.nshards, 2);
+    assert_int_equal(st.nlocal, 2);
+    assert_int_equal(st.nremote, 0);
+    assert_true(st.compatible);
+    assert_true(st.distinct_terms > 0);
+    char *s23 = frs_test_join(db, "2023"), *s24 = frs_test_join(db, "2024");
+    assert_int_equal(st.size_bytes,
+                     frs_dbswap_size(s23) + frs_dbswap_size(s24));
+    assert_string_equal(st.shards[0].location, "2023");
+    assert_int_equal(st.shards[0].articles, 2);
+    assert_int_equal(st.shards[1].articles, 1);
+    const char *latest = strcmp(st.shards[0].last_update,
+                                st.shards[1].last_update) > 0
+                             ? st.shards[0].last_update
+                             : st.shards[1].last_update;
+    assert_string_equal(st.last_update, latest);
+    frs_layout_stats_clear(&st);
+    /* through the caller's reader, without the term count: the same */
+    frs_xr_t *xr = NULL;
+    assert_int_equal(frs_xr_open(db, &xr, &err), FRS_OK);
+    assert_int_equal(frs_layout_stats(db, xr, 0, &st, &err), FRS_OK);
+    assert_int_equal(st.articles, 3);
+    assert_int_equal(st.distinct_terms, 0);
+    frs_layout_stats_clear(&st);
+    frs_xr_free(xr);
+    /* one database: its own counts and size */
+    assert_int_equal(frs_layout_stats(s23, NULL, 0, &st, &err), FRS_OK);
+    assert_int_equal(st.articles, 2);
+    assert_false(st.stub);
+    assert_int_equal(st.size_bytes, frs_dbswap_size(s23));
+    assert_string_equal(st.schema, "2");
+    frs_layout_stats_clear(&st);
+    /* nothing there: the reader's failure */
+    char *none = frs_test_join(root, "none");
+    assert_int_equal(frs_layout_stats(none, NULL, 0, &st, &err),
+                     FRS_ENOTFOUND);
+    frs_layout_stats_clear(&st);
+    free(err);
+    free(none);
+    free(s23);
+    free(s24);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -553,6 +727,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_stub_names_committed_shards_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hash_routing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unsharded_database_has_no_stub, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_layout_probe, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_layout_lock_any_kind, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_layout_sync, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_layout_stats, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

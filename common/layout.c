@@ -1,34 +1,35 @@
 /* SPDX-License-Identifier: MIT
- * shards.c: sharded index layout: the scheme file, routing keys, the list of
- * shard databases, the generated stub file and the layout's writer lock.
- * Plain POSIX file handling; no Xapian here.
+ * layout.c: the index layout (layout.h): the scheme file, routing keys, the
+ * list of shard databases, stub files (read and written), the writer lock
+ * of any kind of index, syncing before a switch, and statistics.  Plain
+ * POSIX file handling, and Xapian only through xdb.h.
  */
-#include "shards.h"
+#include "layout.h"
 #include "dbswap.h"
 
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hash.h"
+#include "schema.h"
 
-static char *msgdup(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *msgdup(const char *fmt, ...)
+/* fsync dir after an entry was linked or renamed into it.  Best effort,
+ * as before: the entry is in place either way, and Xapian's own commit
+ * syncs the directory again. */
+static void sync_dir(const char *dir)
 {
-    char m[1024];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(m, sizeof m, fmt, ap);
-    va_end(ap);
-    return strdup(m);
+    char *ignored = NULL;
+    frs_dbswap_fsync(dir, &ignored);
+    free(ignored);
 }
 
 frs_status_t frs_shards_parse(const char *text, frs_shard_scheme_t *out)
@@ -155,8 +156,7 @@ frs_status_t frs_shards_read(const char *dir, frs_shard_scheme_t *out,
 {
     out->kind = FRS_SHARD_BY_NONE;
     out->n = 0;
-    if (errmsg)
-        *errmsg = NULL;
+    *errmsg = NULL;
     char *path = frs_shards_path(dir, FRS_SHARDS_FILE);
     if (!path)
         return FRS_ENOMEM;
@@ -164,8 +164,8 @@ frs_status_t frs_shards_read(const char *dir, frs_shard_scheme_t *out,
     if (!f) {
         frs_status_t rc = errno == ENOENT || errno == ENOTDIR ? FRS_ENOTFOUND
                                                               : FRS_EIO;
-        if (rc == FRS_EIO && errmsg)
-            *errmsg = msgdup("cannot read %s: %s", path, strerror(errno));
+        if (rc == FRS_EIO)
+            frs_fail(errmsg, rc, "cannot read %s: %s", path, strerror(errno));
         free(path);
         return rc;
     }
@@ -181,9 +181,9 @@ frs_status_t frs_shards_read(const char *dir, frs_shard_scheme_t *out,
         rc = frs_shards_parse(line, out);
         break;
     }
-    if (rc != FRS_OK && errmsg)
-        *errmsg = msgdup("%s: no valid shard scheme (year, month or "
-                         "hash:N)", path);
+    if (rc != FRS_OK)
+        frs_fail(errmsg, rc, "%s: no valid shard scheme (year, month or "
+                 "hash:N)", path);
     fclose(f);
     free(path);
     return rc;
@@ -230,23 +230,19 @@ frs_status_t frs_shards_create(const char *dir, const frs_shard_scheme_t *s,
             return FRS_OK;
         char have[32];
         frs_shards_format(&cur, have, sizeof have);
-        *errmsg = msgdup("%s is sharded by %s, not by %s; change the scheme "
-                         "with --rebuild", dir, have, want);
-        return FRS_EINVAL;
+        return frs_fail(errmsg, FRS_EINVAL, "%s is sharded by %s, not by %s; "
+                        "change the scheme with --rebuild", dir, have, want);
     }
     if (rc != FRS_ENOTFOUND)
         return rc;
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        *errmsg = msgdup("cannot create %s: %s", dir, strerror(errno));
-        return FRS_EIO;
-    }
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+        return frs_fail(errmsg, FRS_EIO, "cannot create %s: %s", dir,
+                        strerror(errno));
     /* empty, or a work directory of a --rebuild (dbswap.h) */
-    if (!frs_dbswap_empty_dir(dir)) {
-        *errmsg = msgdup("%s already holds an unsharded database or other "
-                         "files; to shard a database, --rebuild it with "
-                         "--shard-by", dir);
-        return FRS_EINVAL;
-    }
+    if (!frs_dbswap_empty_dir(dir))
+        return frs_fail(errmsg, FRS_EINVAL, "%s already holds an unsharded "
+                        "database or other files; to shard a database, "
+                        "--rebuild it with --shard-by", dir);
     char *path = frs_shards_path(dir, FRS_SHARDS_FILE);
     char tmpname[64];
     snprintf(tmpname, sizeof tmpname, "%s.tmp.%ld", FRS_SHARDS_FILE,
@@ -260,8 +256,8 @@ frs_status_t frs_shards_create(const char *dir, const frs_shard_scheme_t *s,
     if (!path || !tmp) {
         rc = FRS_ENOMEM;
     } else if (write_synced(tmp, text) != 0) {
-        *errmsg = msgdup("cannot write %s: %s", tmp, strerror(errno));
-        rc = FRS_EIO;
+        rc = frs_fail(errmsg, FRS_EIO, "cannot write %s: %s", tmp,
+                      strerror(errno));
     } else {
         /* link, not rename: of two indexers creating the layout at once,
          * the second finds the first one's file and compares schemes */
@@ -273,12 +269,11 @@ frs_status_t frs_shards_create(const char *dir, const frs_shard_scheme_t *s,
             free(tmp);
             return frs_shards_create(dir, s, errmsg);
         }
-        if (!linked) {
-            *errmsg = msgdup("cannot create %s: %s", path, strerror(e));
-            rc = FRS_EIO;
-        } else {
-            frs_dbswap_fsync(dir);
-        }
+        if (!linked)
+            rc = frs_fail(errmsg, FRS_EIO, "cannot create %s: %s", path,
+                          strerror(e));
+        else
+            sync_dir(dir);
     }
     free(path);
     free(tmp);
@@ -407,7 +402,7 @@ frs_status_t frs_shards_write_stub(const char *dir, char *const *keys,
             unlink(tmp);
             rc = FRS_EIO;
         } else {
-            frs_dbswap_fsync(dir);
+            sync_dir(dir);
         }
     }
     free(text);
@@ -512,4 +507,317 @@ frs_status_t frs_stub_read(const char *path, frs_stub_entry_t **out,
     *out = v;
     *n = len;
     return FRS_OK;
+}
+
+/* ---------- a whole index ---------- */
+
+void frs_layout_info_clear(frs_layout_info_t *info)
+{
+    free(info->index);
+    memset(info, 0, sizeof *info);
+}
+
+/* Is path shard KEY of a sharded index (its parent directory)?  Then the
+ * parent's path goes to info->index. */
+static frs_status_t find_parent(const char *path, frs_layout_info_t *info)
+{
+    char *p = strdup(path);
+    if (!p)
+        return FRS_ENOMEM;
+    size_t n = strlen(p);
+    while (n > 1 && p[n - 1] == '/')
+        p[--n] = '\0';
+    char *slash = strrchr(p, '/');
+    const char *base = slash ? slash + 1 : p;
+    char *up = slash ? strndup(p, slash == p ? 1 : (size_t)(slash - p))
+                     : strdup(".");
+    frs_shard_scheme_t s;
+    char *ignored = NULL;
+    frs_status_t rc = up ? FRS_OK : FRS_ENOMEM;
+    if (rc == FRS_OK && frs_shards_read(up, &s, &ignored) == FRS_OK &&
+        frs_shards_valid_key(&s, base) && strlen(base) < FRS_SHARD_KEY_MAX) {
+        snprintf(info->key, sizeof info->key, "%s", base);
+        info->index = up;
+        up = NULL;
+    }
+    free(ignored);
+    free(up);
+    free(p);
+    return rc;
+}
+
+frs_status_t frs_layout_probe(const char *path, frs_layout_info_t *out,
+                              char **errmsg)
+{
+    memset(out, 0, sizeof *out);
+    frs_status_t rc = frs_shards_read(path, &out->scheme, errmsg);
+    if (rc == FRS_OK) {
+        out->kind = FRS_LAYOUT_SHARDED;
+    } else if (rc == FRS_ENOTFOUND) {
+        frs_stub_entry_t *e = NULL;
+        size_t n = 0;
+        rc = frs_stub_read(path, &e, &n);
+        frs_stub_free(e, n);
+        out->kind = rc == FRS_OK               ? FRS_LAYOUT_STUB
+                    : frs_dbswap_exists(path) ? FRS_LAYOUT_DATABASE
+                                              : FRS_LAYOUT_MISSING;
+        rc = rc == FRS_ENOMEM ? FRS_ENOMEM : FRS_OK;
+    }
+    if (rc == FRS_OK)
+        rc = find_parent(path, out);
+    if (rc != FRS_OK)
+        frs_layout_info_clear(out);
+    return rc;
+}
+
+struct frs_layout_lock {
+    frs_layout_kind_t kind;
+    frs_xdb_t *db; /* one database: its writer holds Xapian's lock */
+    int fd;        /* a sharded index's, or "<path>.lock": a flock */
+};
+
+/* One attempt at taking l's lock on path. */
+static frs_status_t lock_once(frs_layout_lock_t *l, const char *path,
+                              char **errmsg)
+{
+    free(*errmsg);
+    *errmsg = NULL;
+    switch (l->kind) {
+    case FRS_LAYOUT_MISSING:
+        return frs_dbswap_lock(path, &l->fd, errmsg);
+    case FRS_LAYOUT_SHARDED: {
+        frs_status_t rc = frs_shards_lock(path, &l->fd);
+        if (rc == FRS_ELOCKED)
+            return frs_fail(errmsg, rc, "%s is being written by another "
+                            "indexer", path);
+        if (rc != FRS_OK)
+            return frs_fail(errmsg, rc, "%s: cannot lock the sharded index",
+                            path);
+        return FRS_OK;
+    }
+    default:
+        return frs_xdb_open(path, 0, &l->db, errmsg);
+    }
+}
+
+frs_status_t frs_layout_lock(const char *path, unsigned wait_s,
+                             frs_layout_lock_t **out, char **errmsg)
+{
+    *out = NULL;
+    *errmsg = NULL;
+    frs_layout_info_t info;
+    frs_status_t rc = frs_layout_probe(path, &info, errmsg);
+    if (rc != FRS_OK)
+        return rc;
+    frs_layout_kind_t kind = info.kind;
+    frs_layout_info_clear(&info);
+    frs_layout_lock_t *l = calloc(1, sizeof *l);
+    if (!l)
+        return FRS_ENOMEM;
+    l->kind = kind == FRS_LAYOUT_STUB ? FRS_LAYOUT_DATABASE : kind;
+    l->fd = -1;
+    time_t deadline = time(NULL) + (time_t)wait_s;
+    while ((rc = lock_once(l, path, errmsg)) == FRS_ELOCKED &&
+           time(NULL) < deadline)
+        usleep(200 * 1000);
+    if (rc != FRS_OK) {
+        frs_layout_unlock(l);
+        return rc;
+    }
+    *out = l;
+    return FRS_OK;
+}
+
+frs_layout_kind_t frs_layout_lock_kind(const frs_layout_lock_t *l)
+{
+    return l->kind;
+}
+
+void frs_layout_unlock(frs_layout_lock_t *l)
+{
+    if (!l)
+        return;
+    frs_xdb_free(l->db);
+    frs_shards_unlock(l->fd);
+    free(l);
+}
+
+frs_status_t frs_layout_sync(const char *path, char **errmsg)
+{
+    *errmsg = NULL;
+    frs_shard_scheme_t s;
+    frs_status_t rc = frs_shards_read(path, &s, errmsg);
+    if (rc == FRS_ENOTFOUND)
+        return frs_dbswap_sync(path, errmsg);
+    if (rc != FRS_OK)
+        return rc;
+    char **keys = NULL;
+    size_t n = 0;
+    rc = frs_shards_list(path, &s, &keys, &n);
+    if (rc != FRS_OK)
+        return frs_fail(errmsg, rc, "cannot list the shards of %s", path);
+    for (size_t i = 0; rc == FRS_OK && i < n; i++) {
+        char *p = frs_shards_path(path, keys[i]);
+        rc = p ? frs_dbswap_sync(p, errmsg) : FRS_ENOMEM;
+        free(p);
+    }
+    frs_shards_free_keys(keys, n);
+    return rc == FRS_OK ? frs_dbswap_sync(path, errmsg) : rc;
+}
+
+/* ---------- statistics ---------- */
+
+/* Metadata value of key, "" when unset or unreadable (never NULL unless
+ * out of memory). */
+static char *meta(frs_xr_t *xr, const char *key)
+{
+    char *v = NULL;
+    if (frs_xr_get_metadata(xr, key, &v) != FRS_OK) {
+        free(v);
+        return strdup("");
+    }
+    return v;
+}
+
+static long long count_of(const char *v)
+{
+    return v && v[0] ? strtoll(v, NULL, 10) : -1;
+}
+
+/* One local shard of a stub, opened on its own; *compatible cleared when
+ * it holds articles of another version. */
+static void local_shard(frs_layout_shard_t *sh, const char *path,
+                        int *compatible)
+{
+    sh->local = 1;
+    sh->articles = -1;
+    sh->size_bytes = frs_dbswap_size(path);
+    frs_xr_t *xr = NULL;
+    frs_xr_stats_t xs;
+    frs_status_t rc = frs_xr_open(path, &xr, &sh->error);
+    if (rc == FRS_OK && (rc = frs_xr_stats(xr, &xs)) != FRS_OK)
+        sh->error = strdup(frs_xr_errmsg(xr));
+    if (rc == FRS_OK) {
+        char *arts = meta(xr, FRS_META_ARTICLES);
+        char *schema = meta(xr, FRS_META_SCHEMA);
+        char *anv = meta(xr, FRS_META_ANALYZER);
+        sh->last_update = meta(xr, FRS_META_UPDATED);
+        sh->articles = count_of(arts);
+        if (xs.doccount > 0 &&
+            !frs_schema_compatible(schema ? schema : "", anv ? anv : ""))
+            *compatible = 0;
+        free(arts);
+        free(schema);
+        free(anv);
+    } else if (!sh->error) {
+        sh->error = strdup(frs_strerror(rc));
+    }
+    frs_xr_free(xr);
+}
+
+/* The lines of the stub at path, each local one opened on its own. */
+static frs_status_t stub_shards(const char *path, frs_layout_stats_t *st)
+{
+    frs_stub_entry_t *e = NULL;
+    size_t n = 0;
+    frs_status_t rc = frs_stub_read(path, &e, &n);
+    if (rc != FRS_OK)
+        return rc == FRS_ENOMEM ? rc : FRS_OK; /* no stub */
+    st->stub = 1;
+    st->shards = calloc(n ? n : 1, sizeof *st->shards);
+    if (!st->shards) {
+        frs_stub_free(e, n);
+        return FRS_ENOMEM;
+    }
+    st->nshards = n;
+    st->size_bytes = 0; /* local shards only: remote ones are elsewhere */
+    const char *latest = ""; /* the latest update of a local shard */
+    for (size_t i = 0; i < n; i++) {
+        frs_layout_shard_t *sh = &st->shards[i];
+        sh->type = strdup(e[i].type);
+        sh->location = strdup(e[i].where);
+        if (!e[i].path) {
+            st->nremote++;
+            continue;
+        }
+        st->nlocal++;
+        local_shard(sh, e[i].path, &st->compatible);
+        st->size_bytes += sh->size_bytes;
+        if (sh->last_update && strcmp(sh->last_update, latest) > 0)
+            latest = sh->last_update;
+    }
+    frs_stub_free(e, n);
+    if (latest[0]) {
+        free(st->last_update);
+        st->last_update = strdup(latest);
+    }
+    return FRS_OK;
+}
+
+/* Fill *st from the reader xr of the index at path. */
+static frs_status_t stats_of(const char *path, frs_xr_t *xr, unsigned flags,
+                             frs_layout_stats_t *st, char **errmsg)
+{
+    frs_xr_stats_t xs;
+    frs_status_t rc = frs_xr_stats(xr, &xs);
+    if (rc == FRS_OK && (flags & FRS_LAYOUT_STATS_TERMS))
+        rc = frs_xr_count_terms(xr, "", &st->distinct_terms);
+    if (rc != FRS_OK)
+        return frs_fail(errmsg, rc, "%s: %s", path, frs_xr_errmsg(xr));
+    st->avlength = xs.avlength;
+    st->schema = meta(xr, FRS_META_SCHEMA);
+    st->analyzer = meta(xr, FRS_META_ANALYZER);
+    st->settings = meta(xr, FRS_META_SETTINGS);
+    st->last_update = meta(xr, FRS_META_UPDATED);
+    char *arts = meta(xr, FRS_META_ARTICLES);
+    st->articles = count_of(arts);
+    free(arts);
+    if (!st->schema || !st->analyzer || !st->settings || !st->last_update)
+        return FRS_ENOMEM;
+    st->size_bytes = frs_dbswap_size(path);
+    st->compatible = frs_schema_compatible(st->schema, st->analyzer);
+    rc = stub_shards(path, st);
+    if (rc != FRS_OK || !st->stub)
+        return rc;
+    /* a stub: the metadata above is its first shard's; count the articles
+     * (one A term each, each in one shard) */
+    unsigned long long n = 0;
+    rc = frs_xr_count_terms(xr, FRS_PFX_ARTICLE, &n);
+    if (rc != FRS_OK)
+        return frs_fail(errmsg, rc, "%s: %s", path, frs_xr_errmsg(xr));
+    st->articles = (long long)n;
+    return st->last_update ? FRS_OK : FRS_ENOMEM;
+}
+
+frs_status_t frs_layout_stats(const char *path, frs_xr_t *xr, unsigned flags,
+                              frs_layout_stats_t *out, char **errmsg)
+{
+    memset(out, 0, sizeof *out);
+    *errmsg = NULL;
+    frs_xr_t *own = NULL;
+    if (!xr) {
+        frs_status_t rc = frs_xr_open(path, &own, errmsg);
+        if (rc != FRS_OK)
+            return rc;
+        xr = own;
+    }
+    frs_status_t rc = stats_of(path, xr, flags, out, errmsg);
+    frs_xr_free(own);
+    return rc;
+}
+
+void frs_layout_stats_clear(frs_layout_stats_t *st)
+{
+    for (size_t i = 0; i < st->nshards; i++) {
+        free(st->shards[i].type);
+        free(st->shards[i].location);
+        free(st->shards[i].error);
+        free(st->shards[i].last_update);
+    }
+    free(st->shards);
+    free(st->schema);
+    free(st->analyzer);
+    free(st->settings);
+    free(st->last_update);
+    memset(st, 0, sizeof *st);
 }

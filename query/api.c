@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "highlight.h"
+#include "longq.h"
 #include "output.h"
 #include "suggest.h"
 #include "utf8.h"
@@ -186,10 +187,10 @@ static frs_status_t validate(char *vals[P_COUNT], const size_t lens[P_COUNT],
                           "q (the query) is required");
         return FRS_EINVAL;
     }
-    if (lens[P_Q] > FRS_QUERY_MAX_BYTES) {
+    if (lens[P_Q] > FRS_QUERY_MAX_TEXT) {
         frs_api_error_set(err, 400, "query_too_long", nm[P_Q],
                           "q is %zu bytes long; the limit is %d",
-                          lens[P_Q], FRS_QUERY_MAX_BYTES);
+                          lens[P_Q], FRS_QUERY_MAX_TEXT);
         return FRS_EINVAL;
     }
     if (vals[P_LIMIT] &&

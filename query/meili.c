@@ -16,6 +16,7 @@
 #include "buf.h"
 #include "filter.h"
 #include "highlight.h"
+#include "longq.h"
 #include "suggest.h"
 #include "utf8.h"
 #include "xdb.h"
@@ -478,9 +479,9 @@ static frs_status_t get_q(const json_t *v, const param_t *pm,
     if (!json_is_string(v))
         return bad_type(err, pm, v, "a string");
     size_t n = json_string_length(v);
-    if (n > FRS_QUERY_MAX_BYTES || memchr(json_string_value(v), 0, n)) {
+    if (n > FRS_QUERY_MAX_TEXT || memchr(json_string_value(v), 0, n)) {
         frs_meili_error(err, 400, pm->code, "`.q` must be at most %d bytes "
-                        "long, without a NUL byte", FRS_QUERY_MAX_BYTES);
+                        "long, without a NUL byte", FRS_QUERY_MAX_TEXT);
         return FRS_EINVAL;
     }
     char *q = strdup(json_string_value(v));

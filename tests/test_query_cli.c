@@ -45,14 +45,6 @@ static int teardown(void **state)
     return frs_test_tmpdb_free(&root, &db);
 }
 
-static void slurp(FILE *f, char *buf, size_t n)
-{
-    rewind(f);
-    size_t got = fread(buf, 1, n - 1, f);
-    buf[got] = '\0';
-    fclose(f);
-}
-
 /* frs_query_main as the program prog, over the NULL-terminated arguments,
  * standard input holding input (may be NULL); out and err get what it
  * wrote. */
@@ -68,17 +60,9 @@ static int query_as(const char *prog, const char *input, ...)
         argv[argc++] = (char *)a;
     va_end(ap);
     argv[argc] = NULL;
-    FILE *in = tmpfile(), *o = tmpfile(), *e = tmpfile();
-    assert_non_null(in);
-    assert_non_null(o);
-    assert_non_null(e);
-    if (input)
-        fputs(input, in);
-    rewind(in);
-    int ex = frs_query_main(argc, argv, in, o, e);
-    fclose(in);
-    slurp(o, out, sizeof out);
-    slurp(e, err, sizeof err);
+    int ex = frs_test_cli(frs_query_main, argv, input, out, sizeof out, err,
+                          sizeof err);
+    assert_int_not_equal(ex, -1);
     return ex;
 }
 

@@ -275,6 +275,24 @@ for part in open(sys.argv[1]).read().split("== query")[1:]:
     assert len(titles) == len(set(titles)), titles' "$T/demo.out"
 rm -rf "$BIN/demo-db"
 
+# the README shows the default output as it is, on the bundled corpus
+check "the README's excerpt of the default output is the real one" python3 -c '
+import subprocess,sys
+lines=open("README.md").read().split("\n")
+for cmd in ("$ query -d news.db -n 2 \x27pomme de terre\x27", "$ query -d news.db -n 0 Marseille"):
+    i=lines.index("    " + cmd)
+    shown=[]
+    for l in lines[i + 1:]:
+        if l.startswith("    $") or not (l.startswith("    ") or l == ""):
+            break
+        shown.append(l[4:])
+    while shown and shown[-1] == "":
+        shown.pop()
+    args=["-n", "2", "pomme de terre"] if "pomme" in cmd else ["-n", "0", "Marseille"]
+    real=subprocess.run([sys.argv[1], "-d", sys.argv[2], "--color", "never"] + args,
+                        capture_output=True, text=True).stdout.rstrip("\n").split("\n")
+    assert shown == real, (shown, real)' "$Q" "$DB"
+
 # --- man pages a sysadmin can trust, README tables that render ----------------------
 for page in frs-query frs-indexer; do
     check "$page.1: mandoc -Tlint is clean ($(mandoc -Tlint docs/$page.1 2>&1 | head -3))" bash -c "[ -z \"\$(mandoc -Tlint docs/$page.1 2>&1)\" ]"

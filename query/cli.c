@@ -605,12 +605,14 @@ int frs_query_main(int argc, char **argv, FILE *in, FILE *out, FILE *err)
     frs_xdb_set_remote_timeouts(c.remote_ms, c.connect_ms);
     if (c.serve) {
         c.so.db = c.db;
+        c.so.prog = c.prog;
         c.so.defaults = &c.p;
         return frs_server_run(&c.so, err);
     }
     if (c.stats)
-        return exit_for(frs_admin_stats(c.db, c.json, out, err));
+        return exit_for(frs_admin_stats(c.prog, c.db, c.json, out, err));
     if (c.check)
-        return exit_for(frs_admin_check(c.db, c.json, c.verbose, out, err));
+        return exit_for(frs_admin_check(c.prog, c.db, c.json, c.verbose,
+                                        out, err));
     return run_search(&c, argv + optind, argc - optind);
 }

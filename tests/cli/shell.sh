@@ -237,6 +237,10 @@ check "Try '… --help' names it too" grep -qx "Try 'frs-query --help'." "$T/err
 check "--version names it" grep -q '^frs-query (frs) ' <("$T/frs-query" --version)
 "$T/frs-query" -d "$DB" --bogus x 2>"$T/err"; rc=$?
 check "an unknown option is named (exit $rc: $(cat "$T/err"))" [ $rc -eq 2 -a "$(head -1 "$T/err")" = "frs-query: unknown option '--bogus'" ]
+"$T/frs-query" -d "$T/missing" --check 2>"$T/err"; rc=$?
+check "--check messages name it (exit $rc: $(cat "$T/err"))" [ $rc -eq 4 ] && check "… frs-query:" grep -q '^frs-query: ' "$T/err"
+"$T/frs-query" -d "$DB" --serve --listen 999.1.1.1:1 2>"$T/err"; rc=$?
+check "--serve messages name it (exit $rc: $(cat "$T/err"))" [ $rc -eq 2 ] && check "… frs-query: invalid listen address" grep -q "^frs-query: invalid listen address" "$T/err"
 n=$("$Q" -d "$DB" -n 0 Marseille); rc=$?
 check "-n 0 prints only the count of matching articles ($n, exit $rc)" [ "$n" = 5 -a $rc -eq 0 ]
 "$Q" -d "$DB" -n 0 zzzqqq >"$T/out" 2>&1; rc=$?

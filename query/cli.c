@@ -476,12 +476,15 @@ static char *join_args(char **argv, int n)
     char *q = malloc(len);
     if (!q)
         return NULL;
-    q[0] = '\0';
+    size_t at = 0;
     for (int i = 0; i < n; i++) {
+        size_t k = strlen(argv[i]);
         if (i > 0)
-            strcat(q, " ");
-        strcat(q, argv[i]);
+            q[at++] = ' ';
+        memcpy(q + at, argv[i], k);
+        at += k;
     }
+    q[at] = '\0';
     return q;
 }
 

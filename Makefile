@@ -52,7 +52,7 @@ QUERY_C = query/qparse.c query/highlight.c query/passages.c query/explain.c \
 	query/search.c query/output.c query/admin.c query/suggest.c \
 	query/server.c query/watchdog.c query/workq.c query/health.c \
 	query/filter.c query/api.c query/listen.c query/http.c query/meili.c \
-	query/routes.c query/longq.c
+	query/routes.c query/cli.c query/longq.c
 # readiness for systemd's Type=notify (sd_notify, libsystemd)
 QUERY_C += query/notify.c
 PKGS += libsystemd
@@ -64,7 +64,7 @@ QUERY_O = $(QUERY_C:%.c=$(B)/obj/%.o) $(B)/obj/gen/www.o
 COMMON_TESTS = utf8 analyzer qtree bm25 passage docdata xdb hash buf strset dbswap schema date
 APP_TESTS = ingest plaintext indexer feed prune summary qparse highlight search suggest server \
 	layout watchdog workq health
-APP_TESTS += notify filter http meili run indexer_cli
+APP_TESTS += notify filter http meili run indexer_cli query_cli output longq
 UNIT_BINS = $(COMMON_TESTS:%=$(B)/tests/test_%) $(APP_TESTS:%=$(B)/tests/test_%)
 
 all: $(B)/indexer $(B)/query

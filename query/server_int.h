@@ -45,6 +45,7 @@ typedef struct {
     FILE *log;
     pthread_mutex_t log_mu;
     FILE *err;
+    const char *prog; /* messages start with it (frs_server_opts_t) */
     pthread_mutex_t err_mu;
     time_t started;
     atomic_ullong requests, r2xx, r3xx, r4xx, r5xx, reopens;

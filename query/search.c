@@ -608,6 +608,13 @@ frs_status_t frs_searcher_run(frs_searcher_t *s, const char *q, size_t len,
         *errmsg = msgf(bad, "not a calendar date", "dates are YYYY-MM-DD");
         return FRS_EINVAL;
     }
+    if (len > FRS_QUERY_MAX_TEXT) {
+        char m[96];
+        snprintf(m, sizeof m, "query is %zu bytes long; the limit is %d", len,
+                 FRS_QUERY_MAX_TEXT);
+        *errmsg = strdup(m);
+        return FRS_EINVAL;
+    }
     frs_results_t *r = calloc(1, sizeof *r);
     if (!r)
         return FRS_ENOMEM;

@@ -51,7 +51,7 @@ INDEXER_C = indexer/ingest.c indexer/plaintext.c indexer/docbuild.c \
 QUERY_C = query/qparse.c query/highlight.c query/passages.c query/explain.c \
 	query/search.c query/output.c query/admin.c query/suggest.c \
 	query/server.c query/watchdog.c query/workq.c query/health.c \
-	query/filter.c query/api.c query/listen.c query/http.c query/meili.c \
+	query/filter.c query/api.c query/listen.c query/http.c query/meili.c query/meili_read.c \
 	query/routes.c
 # readiness for systemd's Type=notify (sd_notify, libsystemd)
 QUERY_C += query/notify.c

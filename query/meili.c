@@ -346,11 +346,12 @@ static frs_status_t get_tag(const json_t *v, const param_t *pm, char **out,
 }
 
 /* One filter: a string, or an array whose items are ANDed; an item that
- * is an array has its strings ORed (Meilisearch's array form). */
-static frs_status_t filter_part(const json_t *v, int depth, frs_qnode_t **out,
-                                frs_api_error_t *err)
+ * is an array has its strings ORed (Meilisearch's array form).  code: the
+ * error code of a bad one. */
+static frs_status_t filter_part(const json_t *v, int depth, const char *code,
+                                frs_qnode_t **out, frs_api_error_t *err)
 {
-    static const param_t pm = {"filter", K_STR, "invalid_search_filter"};
+    const param_t pm = {"filter", K_STR, code};
     *out = NULL;
     if (json_is_string(v)) {
         char msg[240];
@@ -372,7 +373,7 @@ static frs_status_t filter_part(const json_t *v, int depth, frs_qnode_t **out,
     json_t *e;
     json_array_foreach(v, i, e) {
         frs_qnode_t *k = NULL;
-        frs_status_t rc = filter_part(e, depth + 1, &k, err);
+        frs_status_t rc = filter_part(e, depth + 1, code, &k, err);
         if (rc == FRS_OK && k)
             rc = frs_qnode_add(n, k);
         else if (rc == FRS_OK && depth) /* an empty string in an OR */
@@ -388,6 +389,13 @@ static frs_status_t filter_part(const json_t *v, int depth, frs_qnode_t **out,
     }
     *out = n;
     return FRS_OK;
+}
+
+frs_status_t frs_meili_filter(const json_t *v, const char *code,
+                              frs_qnode_t **out, frs_api_error_t *err)
+{
+    *out = NULL;
+    return json_is_null(v) ? FRS_OK : filter_part(v, 0, code, out, err);
 }
 
 static frs_status_t get_sort(const json_t *v, const param_t *pm, int *sort,
@@ -510,7 +518,8 @@ static frs_status_t one_param(const param_t *pm, const json_t *v,
                         err);
     }
     if (!strcmp(n, "filter"))
-        return json_is_null(v) ? FRS_OK : filter_part(v, 0, &req->filter, err);
+        return json_is_null(v) ? FRS_OK
+                               : filter_part(v, 0, pm->code, &req->filter, err);
     if (!strcmp(n, "sort"))
         return json_is_null(v) ? FRS_OK : get_sort(v, pm, &req->sort_date, err);
     if (!strcmp(n, "facets"))
@@ -805,6 +814,11 @@ static json_t *attr_value(const frs_hit_info_t *h, int k)
         text = frs_hit_text(h, &tlen);
         return json_stringn(text, tlen);
     }
+}
+
+json_t *frs_meili_attr(const frs_hit_info_t *h, int k)
+{
+    return attr_value(h, k);
 }
 
 /* The _formatted value of attribute k: text attributes highlighted and

@@ -222,6 +222,12 @@ static void on_done(void *cls, struct MHD_Connection *c, void **req_cls,
     json_decref(rq->out);
     frs_api_search_clear(&rq->search);
     frs_meili_reqs_free(rq->mreqs, rq->nmreqs);
+    if (rq->dreq)
+        frs_meili_docs_req_clear(rq->dreq);
+    free(rq->dreq);
+    if (rq->freq)
+        frs_meili_facet_req_clear(rq->freq);
+    free(rq->freq);
     free(rq->body);
     free(rq->uri);
     free(rq);

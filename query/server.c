@@ -328,7 +328,8 @@ enum MHD_Result frs_srv_send(struct MHD_Connection *c, req_t *rq,
 enum MHD_Result frs_srv_send_json(struct MHD_Connection *c, req_t *rq,
                                   unsigned status, json_t *j)
 {
-    char *body = j ? json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(10))
+    char *body = j ? json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY |
+                                  JSON_REAL_PRECISION(10))
                    : NULL;
     json_decref(j);
     if (!body) {

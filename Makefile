@@ -64,7 +64,7 @@ QUERY_O = $(QUERY_C:%.c=$(B)/obj/%.o) $(B)/obj/gen/www.o
 COMMON_TESTS = utf8 analyzer qtree bm25 passage docdata xdb hash buf strset dbswap schema date
 APP_TESTS = ingest plaintext indexer feed prune summary qparse highlight search suggest server \
 	layout watchdog workq health
-APP_TESTS += notify filter http meili run indexer_cli
+APP_TESTS += notify filter http meili meili_read run indexer_cli
 UNIT_BINS = $(COMMON_TESTS:%=$(B)/tests/test_%) $(APP_TESTS:%=$(B)/tests/test_%)
 
 all: $(B)/indexer $(B)/query

@@ -13,49 +13,34 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "indexer.h"
+#include "fixture.h"
 #include "meili_read.h"
 #include "search.h"
 
-static char dir[64];
+static char *root, *dir;
 
-static void add(frs_indexer_t *ix, const char *id, const char *date,
-                const char *body)
-{
-    frs_article_t a = {"t", 1, id, "Titre", NULL, date, body, strlen(body)};
-    assert_int_equal(frs_indexer_add(ix, &a), FRS_OK);
-}
+static const frs_test_doc_t docs_table[] = {
+    {"a", "Titre", NULL, "2023-07-14",
+     "Le vélo à Lyon, sous la pluie d'automne."},
+    {"b", "Titre", NULL, "2024-03-01",
+     "Le marché du samedi, à pied ou à vélo."},
+    {"c", "Titre", NULL, "2024-03-20", "Les trains régionaux roulent."},
+    {"d", "Titre", NULL, NULL, "Un vélo sans date."},
+    {"e", "Titre", NULL, "2024-05-02", "L’église rouvre ses portes."},
+};
 
 static int setup(void **state)
 {
     (void)state;
-    strcpy(dir, "/tmp/frs-meili-read-XXXXXX");
-    if (!mkdtemp(dir))
-        return -1;
-    strcat(dir, "/db");
-    frs_indexer_opts_t o = {.passage = {.min_words = 5, .max_words = 40},
-                            .batch_articles = 100, .create = 1};
-    frs_indexer_t *ix;
-    char *err;
-    if (frs_indexer_open(dir, &o, &ix, &err) != FRS_OK)
-        return -1;
-    add(ix, "a", "2023-07-14", "Le vélo à Lyon, sous la pluie d'automne.");
-    add(ix, "b", "2024-03-01", "Le marché du samedi, à pied ou à vélo.");
-    add(ix, "c", "2024-03-20", "Les trains régionaux roulent.");
-    add(ix, "d", NULL, "Un vélo sans date.");
-    add(ix, "e", "2024-05-02", "L’église rouvre ses portes.");
-    int rc = frs_indexer_commit(ix);
-    frs_indexer_free(ix);
-    return rc == FRS_OK ? 0 : -1;
+    return frs_test_tmpdb("meili-read", docs_table,
+                          sizeof docs_table / sizeof docs_table[0], &root,
+                          &dir);
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[128];
-    *strrchr(dir, '/') = '\0';
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    return system(cmd) == 0 ? 0 : -1;
+    return frs_test_tmpdb_free(&root, &dir);
 }
 
 /* Run a documents request (valid); the answer, compact, sorted keys. */

@@ -102,8 +102,10 @@ static frs_status_t get_ids(const json_t *v, frs_qnode_t **out,
                              "document id is a string or an integer", "ids");
         }
         s = s ? s : num;
-        if (or && frs_qnode_add(or, id_term(s, strlen(s))) != FRS_OK)
-            or = NULL; /* freed by frs_qnode_add */
+        if (or && frs_qnode_add(or, id_term(s, strlen(s))) != FRS_OK) {
+            frs_qnode_free(or);
+            or = NULL;
+        }
     }
     *out = or;
     return or ? FRS_OK : FRS_ENOMEM;

@@ -979,6 +979,32 @@ static frs_status_t add_suggestion(frs_searcher_t *s,
     return FRS_OK;
 }
 
+void frs_meili_params(const frs_search_params_t *defaults,
+                      frs_search_params_t *p)
+{
+    if (defaults)
+        *p = *defaults;
+    else
+        frs_search_params_init(p);
+    p->passages = 0;
+    p->explain = 0;
+    p->from = p->to = NULL;
+    p->empty_all = 1;
+}
+
+frs_status_t frs_meili_run(frs_searcher_t *s, const char *q, size_t qlen,
+                           const frs_search_params_t *p, frs_results_t **r,
+                           frs_api_error_t *err)
+{
+    char *msg = NULL;
+    frs_status_t rc = frs_searcher_run(s, q, qlen, p, r, &msg);
+    if (rc == FRS_EINVAL)
+        frs_meili_error(err, 400, "invalid_search_q", "Invalid query: %s",
+                        msg ? msg : "it cannot be searched");
+    free(msg);
+    return rc;
+}
+
 frs_status_t frs_meili_search(frs_searcher_t *s,
                               const frs_search_params_t *defaults,
                               const frs_meili_req_t *req, json_t **out,
@@ -988,29 +1014,17 @@ frs_status_t frs_meili_search(frs_searcher_t *s,
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     frs_search_params_t p;
-    if (defaults)
-        p = *defaults;
-    else
-        frs_search_params_init(&p);
+    frs_meili_params(defaults, &p);
     window(req, &p.offset, &p.limit);
-    p.passages = 0;
-    p.explain = 0;
-    p.from = p.to = NULL;
     p.filter = req->filter;
     p.sort_date = req->sort_date;
     p.facet_months = req->facet_month;
     p.facet_years = req->facet_year;
     /* page mode: totalHits exact; else exact up to maxTotalHits */
     p.exact_upto = req->paged ? UINT_MAX : FRS_MEILI_MAX_TOTAL_HITS + 1;
-    p.empty_all = 1;
     p.text = (req->retrieve & FRS_MEILI_PASSAGE) != 0;
     frs_results_t *r = NULL;
-    char *msg = NULL;
-    frs_status_t rc = frs_searcher_run(s, req->q, req->qlen, &p, &r, &msg);
-    if (rc == FRS_EINVAL)
-        frs_meili_error(err, 400, "invalid_search_q", "Invalid query: %s",
-                        msg ? msg : "it cannot be searched");
-    free(msg);
+    frs_status_t rc = frs_meili_run(s, req->q, req->qlen, &p, &r, err);
     if (rc != FRS_OK)
         return rc;
     json_t *j = response(s, r, req);

@@ -124,4 +124,17 @@ frs_status_t frs_meili_search(frs_searcher_t *s,
                               const frs_meili_req_t *req, json_t **out,
                               frs_api_error_t *err);
 
+/* The search parameters of a Meilisearch request: defaults (NULL: the
+ * built-in ones) without frs's own options (passages, explanations, date
+ * bounds), a blank q matching every article (a placeholder search). */
+void frs_meili_params(const frs_search_params_t *defaults,
+                      frs_search_params_t *p);
+
+/* frs_searcher_run of q with p: FRS_EINVAL with *err (400
+ * invalid_search_q) for a query that cannot be searched; other statuses
+ * as frs_searcher_run's.  *r on success. */
+frs_status_t frs_meili_run(frs_searcher_t *s, const char *q, size_t qlen,
+                           const frs_search_params_t *p, frs_results_t **r,
+                           frs_api_error_t *err);
+
 #endif

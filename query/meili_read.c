@@ -315,17 +315,14 @@ frs_status_t frs_meili_documents(frs_searcher_t *s,
 {
     *out = NULL;
     frs_search_params_t p;
-    frs_search_params_init(&p);
+    frs_meili_params(NULL, &p);
     p.offset = req->offset;
     p.limit = req->limit;
     p.filter = req->filter;
-    p.empty_all = 1;
     p.exact_upto = UINT_MAX; /* total is exact */
     p.text = (req->fields & FRS_MEILI_PASSAGE) != 0;
     frs_results_t *r = NULL;
-    char *msg = NULL;
-    frs_status_t rc = frs_searcher_run(s, "", 0, &p, &r, &msg);
-    free(msg);
+    frs_status_t rc = frs_meili_run(s, "", 0, &p, &r, err);
     if (rc != FRS_OK)
         return rc;
     if (req->id && r->n == 0) {
@@ -577,26 +574,15 @@ frs_status_t frs_meili_facet_search(frs_searcher_t *s,
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     frs_search_params_t p;
-    if (defaults)
-        p = *defaults;
-    else
-        frs_search_params_init(&p);
+    frs_meili_params(defaults, &p);
     p.offset = p.limit = 0;
-    p.passages = p.explain = 0;
-    p.from = p.to = NULL;
     p.filter = req->search.filter;
     p.facet_years = !req->month;
     p.facet_months = req->month;
-    p.empty_all = 1;
     p.text = 0;
     frs_results_t *r = NULL;
-    char *msg = NULL;
-    frs_status_t rc = frs_searcher_run(s, req->search.q, req->search.qlen, &p,
-                                       &r, &msg);
-    if (rc == FRS_EINVAL)
-        frs_meili_error(err, 400, "invalid_search_q", "Invalid query: %s",
-                        msg ? msg : "it cannot be searched");
-    free(msg);
+    frs_status_t rc = frs_meili_run(s, req->search.q, req->search.qlen, &p,
+                                    &r, err);
     if (rc != FRS_OK)
         return rc;
     json_t *fq = req->facet_query ? json_string(req->facet_query)

@@ -51,8 +51,10 @@ INDEXER_C = indexer/ingest.c indexer/plaintext.c indexer/docbuild.c \
 QUERY_C = query/qparse.c query/highlight.c query/passages.c query/explain.c \
 	query/search.c query/output.c query/admin.c query/suggest.c \
 	query/server.c query/watchdog.c query/workq.c query/health.c \
-	query/filter.c query/api.c query/listen.c query/http.c query/meili.c query/meili_read.c \
+	query/filter.c query/api.c query/listen.c query/http.c query/meili.c \
 	query/routes.c
+# Meilisearch's documents, settings and facet-search routes
+QUERY_C += query/meili_read.c
 # readiness for systemd's Type=notify (sd_notify, libsystemd)
 QUERY_C += query/notify.c
 PKGS += libsystemd
@@ -64,7 +66,8 @@ QUERY_O = $(QUERY_C:%.c=$(B)/obj/%.o) $(B)/obj/gen/www.o
 COMMON_TESTS = utf8 analyzer qtree bm25 passage docdata xdb hash buf strset dbswap schema date
 APP_TESTS = ingest plaintext indexer feed prune summary qparse highlight search suggest server \
 	layout watchdog workq health
-APP_TESTS += notify filter http meili meili_read run indexer_cli
+APP_TESTS += notify filter http meili run indexer_cli
+APP_TESTS += meili_read
 UNIT_BINS = $(COMMON_TESTS:%=$(B)/tests/test_%) $(APP_TESTS:%=$(B)/tests/test_%)
 
 all: $(B)/indexer $(B)/query

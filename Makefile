@@ -56,6 +56,8 @@ QUERY_C = query/qparse.c query/highlight.c query/passages.c query/explain.c \
 # readiness for systemd's Type=notify (sd_notify, libsystemd)
 QUERY_C += query/notify.c
 PKGS += libsystemd
+# Meilisearch's documents, settings and facet-search routes
+QUERY_C += query/meili_read.c
 
 COMMON_O = $(COMMON_C:%.c=$(B)/obj/%.o) $(COMMON_CXX:%.cc=$(B)/obj/%.o)
 INDEXER_O = $(INDEXER_C:%.c=$(B)/obj/%.o)
@@ -66,6 +68,7 @@ APP_TESTS = ingest plaintext indexer feed prune summary qparse highlight search 
 	layout watchdog workq health
 APP_TESTS += notify filter http meili run indexer_cli query_cli output longq
 UNIT_BINS = $(COMMON_TESTS:%=$(B)/tests/test_%) $(APP_TESTS:%=$(B)/tests/test_%)
+APP_TESTS += meili_read
 
 all: $(B)/indexer $(B)/query
 

@@ -223,6 +223,12 @@ static void on_done(void *cls, struct MHD_Connection *c, void **req_cls,
     json_decref(rq->out);
     frs_api_search_clear(&rq->search);
     frs_meili_reqs_free(rq->mreqs, rq->nmreqs);
+    if (rq->dreq)
+        frs_meili_docs_req_clear(rq->dreq);
+    free(rq->dreq);
+    if (rq->freq)
+        frs_meili_facet_req_clear(rq->freq);
+    free(rq->freq);
     free(rq->body);
     free(rq->uri);
     free(rq);
@@ -323,7 +329,8 @@ enum MHD_Result frs_srv_send(struct MHD_Connection *c, req_t *rq,
 enum MHD_Result frs_srv_send_json(struct MHD_Connection *c, req_t *rq,
                                   unsigned status, json_t *j)
 {
-    char *body = j ? json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(10))
+    char *body = j ? json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY |
+                                  JSON_REAL_PRECISION(10))
                    : NULL;
     json_decref(j);
     if (!body) {

@@ -20,6 +20,7 @@
 
 #include "health.h"
 #include "meili.h"
+#include "meili_read.h"
 #include "server.h"
 #include "watchdog.h"
 #include "workq.h"
@@ -55,7 +56,7 @@ typedef struct {
 
 enum { PHASE_NEW, PHASE_HEADERS, PHASE_QUEUED, PHASE_ANSWERED };
 enum { JOB_SEARCH, JOB_STATS, JOB_MEILI, JOB_MULTI, JOB_INDEX, JOB_INDEXES,
-       JOB_INDEX_STATS };
+       JOB_INDEX_STATS, JOB_DOCS, JOB_FACET };
 
 /* The longest POST body read (a search request is a few hundred bytes);
  * a longer one is answered 413. */
@@ -84,6 +85,8 @@ typedef struct {
     frs_api_search_t search;
     frs_meili_req_t *mreqs;   /* JOB_MEILI: one; JOB_MULTI: nmreqs */
     size_t nmreqs;
+    frs_meili_docs_req_t *dreq;  /* JOB_DOCS */
+    frs_meili_facet_req_t *freq; /* JOB_FACET */
     unsigned out_status;
     json_t *out;
 } req_t;

@@ -37,7 +37,7 @@ start_server() {
     "$Q" --serve --listen 127.0.0.1:0 "$@" 2>"$errf" &
     SPID=$!
     PORT=
-    for _ in $(seq 150); do
+    for _ in $(seq 300); do
         PORT=$(sed -n 's|^query: serving .* at http://127\.0\.0\.1:\([0-9]*\)/ .*|\1|p' "$errf" 2>/dev/null)
         [ -n "$PORT" ] && return 0
         kill -0 $SPID 2>/dev/null || return 1

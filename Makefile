@@ -138,7 +138,7 @@ deps:
 
 # Everything CI runs: the tests, the tests again under ASan + UBSan,
 # memcheck, static analysis, the relevance smoke check and a short fuzz run.
-FUZZ_CI_SECONDS ?= 45
+FUZZ_CI_SECONDS ?= 20
 test:
 	$(MAKE) check
 	$(MAKE) SAN=1 check

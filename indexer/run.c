@@ -202,11 +202,12 @@ frs_status_t frs_run_prepare(frs_run_t *r)
     const frs_shard_scheme_t *want = r->o.shard_by;
     if (!want || r->o.rebuild)
         return FRS_OK; /* --rebuild may change the scheme */
-    char w[32], have[32];
+    char w[32];
     frs_shards_format(want, w, sizeof w);
     if (r->live.kind == FRS_LAYOUT_SHARDED) {
         if (frs_shards_same(&r->live.scheme, want))
             return FRS_OK;
+        char have[32];
         frs_shards_format(&r->live.scheme, have, sizeof have);
         return misfit(r, "%s is sharded by %s, not %s; to change the "
                       "scheme, --rebuild it with --shard-by %s", r->o.db,

@@ -6,11 +6,18 @@
 #include <jansson.h>
 #include <string.h>
 
+#include "exitcodes.h"
+
 const char *frs_summary_status(int exit_code)
 {
-    static const char *const names[] = {"ok",     "rejects", "usage",
-                                         "schema", "failed",  "locked"};
-    return exit_code >= 0 && exit_code <= 5 ? names[exit_code] : "failed";
+    switch (exit_code) {
+    case INDEXER_EXIT_OK: return "ok";
+    case INDEXER_EXIT_REJECTS: return "rejects";
+    case INDEXER_EXIT_USAGE: return "usage";
+    case INDEXER_EXIT_SCHEMA: return "schema";
+    case INDEXER_EXIT_BUSY: return "locked";
+    default: return "failed";
+    }
 }
 
 static int set_int(json_t *j, const char *key, unsigned long long v)

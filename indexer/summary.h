@@ -40,8 +40,8 @@ typedef struct {
 
 } frs_summary_t;
 
-/* The "status" word for an exit code: "ok" 0, "rejects" 1, "usage" 2,
- * "schema" 3, "failed" 4, "locked" 5. */
+/* The "status" word for an exit code (exitcodes.h): "ok", "rejects",
+ * "usage", "schema", "failed", "locked"; "failed" for any other. */
 const char *frs_summary_status(int exit_code);
 
 /* Write s as one JSON object and a newline.  FRS_OK, FRS_ENOMEM or FRS_EIO

@@ -28,9 +28,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    int rc = frs_test_rmtree(root);
-    free(root);
-    return rc;
+    return frs_test_tmpdir_free(&root);
 }
 
 static const char *body =

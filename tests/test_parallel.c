@@ -32,9 +32,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    int rc = frs_test_rmtree(root);
-    free(root);
-    return rc;
+    return frs_test_tmpdir_free(&root);
 }
 
 /* Give n articles "p-0"... to pb. */

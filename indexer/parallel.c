@@ -351,7 +351,7 @@ frs_status_t frs_pbuild_finish(frs_pbuild_t *pb, frs_indexer_counts_t *counts,
     size_t n = 0;
     for (unsigned k = 0; k < pb->jobs; k++)
         n += pb->w[k].nparts;
-    const char **paths = calloc(n, sizeof *paths);
+    const char **paths = calloc(n ? n : 1, sizeof *paths);
     if (!paths)
         return FRS_ENOMEM;
     frs_status_t rc = FRS_OK;

@@ -91,7 +91,7 @@ static void test_parallel_parts_merged_into_one_database(void **state)
     assert_string_equal(v, "40");
     free(v);
     assert_int_equal(frs_xr_get_metadata(xr, FRS_META_SCHEMA, &v), FRS_OK);
-    assert_int_equal(atoi(v), FRS_SCHEMA_VERSION);
+    assert_int_equal(strtol(v, NULL, 10), FRS_SCHEMA_VERSION);
     free(v);
     for (int i = 0; i < 40; i++) { /* each article once */
         char term[32];

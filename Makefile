@@ -52,10 +52,12 @@ QUERY_C = query/qparse.c query/highlight.c query/passages.c query/explain.c \
 	query/search.c query/output.c query/admin.c query/suggest.c \
 	query/server.c query/watchdog.c query/workq.c query/health.c \
 	query/filter.c query/api.c query/listen.c query/http.c query/meili.c \
-	query/routes.c
+	query/routes.c query/cli.c query/longq.c
 # readiness for systemd's Type=notify (sd_notify, libsystemd)
 QUERY_C += query/notify.c
 PKGS += libsystemd
+# Meilisearch's documents, settings and facet-search routes
+QUERY_C += query/meili_read.c
 
 COMMON_O = $(COMMON_C:%.c=$(B)/obj/%.o) $(COMMON_CXX:%.cc=$(B)/obj/%.o)
 INDEXER_O = $(INDEXER_C:%.c=$(B)/obj/%.o)
@@ -65,8 +67,10 @@ COMMON_TESTS = utf8 analyzer qtree bm25 passage docdata xdb hash buf strset dbsw
 	status
 APP_TESTS = ingest plaintext indexer feed prune summary qparse highlight search suggest server \
 	layout watchdog workq health
-APP_TESTS += notify filter http meili run indexer_cli faults parallel docbuild
+APP_TESTS += notify filter http meili run indexer_cli query_cli output longq
+APP_TESTS += faults parallel docbuild
 UNIT_BINS = $(COMMON_TESTS:%=$(B)/tests/test_%) $(APP_TESTS:%=$(B)/tests/test_%)
+APP_TESTS += meili_read
 
 all: $(B)/indexer $(B)/query
 

@@ -85,17 +85,27 @@ static void stats_text(const char *path, const frs_layout_stats_t *st,
     fprintf(out, "settings        %s\n", st->settings);
 }
 
-int frs_admin_stats(const char *path, int json, FILE *out, FILE *err)
+/* The status of a database that cannot be read: rc, except that a bad
+ * argument or another schema found while opening it is a failure to read
+ * it (exit 4), not a usage or schema error. */
+static frs_status_t unreadable(frs_status_t rc)
+{
+    return rc == FRS_EINVAL || rc == FRS_EVERSION || rc == FRS_OK ? FRS_EIO
+                                                                  : rc;
+}
+
+frs_status_t frs_admin_stats(const char *prog, const char *path, int json,
+                             FILE *out, FILE *err)
 {
     frs_layout_stats_t st;
     char *msg = NULL;
     frs_status_t rc = frs_layout_stats(path, NULL, FRS_LAYOUT_STATS_TERMS,
                                        &st, &msg);
     if (rc != FRS_OK) {
-        fprintf(err, "query: %s\n", msg ? msg : frs_strerror(rc));
+        fprintf(err, "%s: %s\n", prog, msg ? msg : frs_strerror(rc));
         free(msg);
         frs_layout_stats_clear(&st);
-        return 4;
+        return unreadable(rc);
     }
     if (json)
         stats_json(path, &st, out);
@@ -104,9 +114,10 @@ int frs_admin_stats(const char *path, int json, FILE *out, FILE *err)
     char *why = NULL;
     if (!st.compatible && !st.stub &&
         frs_schema_check(path, path, st.schema, st.analyzer, &why) != FRS_OK)
-        fprintf(err, "query: %s\n", why ? why : frs_strerror(FRS_EVERSION));
+        fprintf(err, "%s: %s\n", prog,
+                why ? why : frs_strerror(FRS_EVERSION));
     free(why);
-    int ex = st.compatible ? 0 : 3;
+    frs_status_t ex = st.compatible ? FRS_OK : FRS_EVERSION;
     frs_layout_stats_clear(&st);
     return ex;
 }
@@ -185,78 +196,91 @@ static int by_id(const void *a, const void *b)
     return strcmp(x->id, y->id);
 }
 
-/* Xapian's consistency check of the database at path; 0 when sound, else
- * the exit status after reporting the damage. */
-static int xapian_check(const char *path, int verbose, FILE *err)
+/* Xapian's consistency check of the database at path; FRS_OK when sound,
+ * else FRS_ECORRUPT after reporting the damage. */
+static frs_status_t xapian_check(const char *prog, const char *path,
+                                 int verbose, FILE *err)
 {
     unsigned long long nerr = 0;
     char *report = NULL;
     frs_status_t rc = frs_xdb_check(path, &nerr, &report);
     if (rc != FRS_OK) {
-        fprintf(err, "query: %s: the database is damaged: %s\n", path,
+        fprintf(err, "%s: %s: the database is damaged: %s\n", prog, path,
                 report ? report : frs_strerror(rc));
         free(report);
-        return 4;
+        return FRS_ECORRUPT;
     }
     if (nerr > 0) {
-        fprintf(err, "query: %s: Xapian consistency check found %llu "
-                     "error%s\n%s\n",
+        fprintf(err, "%s: %s: Xapian consistency check found %llu "
+                     "error%s\n%s\n", prog,
                 path, nerr, nerr == 1 ? "" : "s", report ? report : "");
         free(report);
-        return 4;
+        return FRS_ECORRUPT;
     }
     if (verbose && report)
         fputs(report, err);
     free(report);
-    return 0;
+    return FRS_OK;
 }
 
-int frs_admin_check(const char *path, int json, int verbose, FILE *out,
-                    FILE *err)
+/* Xapian's check of the database at path, or of each local shard when
+ * path is a stub (a remote shard cannot be checked: the remote protocol has
+ * no check; its articles are still scanned). */
+static frs_status_t check_shards(const char *prog, const char *path,
+                                 int verbose, FILE *err, size_t *nstub,
+                                 size_t *nremote)
 {
-    /* a stub: Xapian checks each local shard; a remote one cannot be (the
-     * remote protocol has no check), its articles are still scanned below */
     frs_stub_entry_t *stub = NULL;
-    size_t nstub = 0, nremote = 0;
-    frs_status_t rc = frs_stub_read(path, &stub, &nstub);
+    *nstub = *nremote = 0;
+    frs_status_t rc = frs_stub_read(path, &stub, nstub);
     if (rc == FRS_OK) {
-        for (size_t i = 0; i < nstub; i++) {
+        for (size_t i = 0; i < *nstub; i++) {
             if (stub[i].path) {
-                int ex = xapian_check(stub[i].path, verbose, err);
-                if (ex != 0) {
-                    frs_stub_free(stub, nstub);
+                frs_status_t ex = xapian_check(prog, stub[i].path, verbose,
+                                               err);
+                if (ex != FRS_OK) {
+                    frs_stub_free(stub, *nstub);
                     return ex;
                 }
             } else {
-                nremote++;
-                fprintf(err, "query: note: %s shard %s: Xapian's consistency "
+                (*nremote)++;
+                fprintf(err, "%s: note: %s shard %s: Xapian's consistency "
                         "check cannot run remotely; only its articles are "
-                        "checked\n", stub[i].type, stub[i].where);
+                        "checked\n", prog, stub[i].type, stub[i].where);
             }
         }
-        frs_stub_free(stub, nstub);
+        frs_stub_free(stub, *nstub);
     } else if (rc == FRS_ENOMEM) {
-        return 4;
+        return rc;
     } else {
-        int ex = xapian_check(path, verbose, err);
-        if (ex != 0)
-            return ex;
+        return xapian_check(prog, path, verbose, err);
     }
+    return FRS_OK;
+}
+
+frs_status_t frs_admin_check(const char *prog, const char *path, int json,
+                             int verbose, FILE *out, FILE *err)
+{
+    size_t nstub, nremote;
+    frs_status_t rc = check_shards(prog, path, verbose, err, &nstub,
+                                   &nremote);
+    if (rc != FRS_OK)
+        return rc;
     frs_xr_t *xr = NULL;
     char *msg = NULL;
     rc = frs_xr_open(path, &xr, &msg);
     if (rc != FRS_OK) {
-        fprintf(err, "query: %s\n", msg ? msg : frs_strerror(rc));
+        fprintf(err, "%s: %s\n", prog, msg ? msg : frs_strerror(rc));
         free(msg);
-        return 4;
+        return unreadable(rc);
     }
     scan_t s = {.xr = xr};
     rc = frs_xr_each_doc(xr, FRS_SLOT_HASH, on_doc, &s);
     if (rc != FRS_OK || s.oom || s.failed) {
-        fprintf(err, "query: %s: %s\n", path,
+        fprintf(err, "%s: %s: %s\n", prog, path,
                 s.oom ? "out of memory" : frs_xr_errmsg(xr));
         frs_xr_free(xr);
-        return 4;
+        return s.oom ? FRS_ENOMEM : unreadable(rc ? rc : FRS_ECORRUPT);
     }
     frs_xr_free(xr);
     if (s.n > 1)
@@ -270,7 +294,7 @@ int frs_admin_check(const char *path, int json, int verbose, FILE *out,
         articles++;
         if (j - i > 1) {
             duplicated++;
-            fprintf(err, "query: %s: article '%s' is stored %zu times\n",
+            fprintf(err, "%s: %s: article '%s' is stored %zu times\n", prog,
                     path, s.v[i].id, j - i);
         }
         i = j;
@@ -304,5 +328,5 @@ int frs_admin_check(const char *path, int json, int verbose, FILE *out,
     for (size_t i = 0; i < s.n; i++)
         free(s.v[i].id);
     free(s.v);
-    return ok ? 0 : 4;
+    return ok ? FRS_OK : FRS_ECORRUPT;
 }

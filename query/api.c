@@ -12,7 +12,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "date.h"
 #include "highlight.h"
+#include "longq.h"
 #include "output.h"
 #include "suggest.h"
 #include "utf8.h"
@@ -135,17 +137,11 @@ static int parse_bool(const char *v, int *out)
     return 0;
 }
 
-/* "YYYY-MM-DD" with a month 01-12 and a day 01-31. */
+/* A calendar date "YYYY-MM-DD" (date.h, the check of the shell and the
+ * indexer too) into out. */
 static int parse_date(const char *v, char out[11])
 {
-    if (strlen(v) != 10 || v[4] != '-' || v[7] != '-')
-        return 0;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && (v[i] < '0' || v[i] > '9'))
-            return 0;
-    int m = (v[5] - '0') * 10 + (v[6] - '0');
-    int d = (v[8] - '0') * 10 + (v[9] - '0');
-    if (m < 1 || m > 12 || d < 1 || d > 31)
+    if (!frs_date_valid(v))
         return 0;
     memcpy(out, v, 11);
     return 1;
@@ -186,10 +182,10 @@ static frs_status_t validate(char *vals[P_COUNT], const size_t lens[P_COUNT],
                           "q (the query) is required");
         return FRS_EINVAL;
     }
-    if (lens[P_Q] > FRS_QUERY_MAX_BYTES) {
+    if (lens[P_Q] > FRS_QUERY_MAX_TEXT) {
         frs_api_error_set(err, 400, "query_too_long", nm[P_Q],
                           "q is %zu bytes long; the limit is %d",
-                          lens[P_Q], FRS_QUERY_MAX_BYTES);
+                          lens[P_Q], FRS_QUERY_MAX_TEXT);
         return FRS_EINVAL;
     }
     if (vals[P_LIMIT] &&
@@ -215,7 +211,7 @@ static frs_status_t validate(char *vals[P_COUNT], const size_t lens[P_COUNT],
         char *dst = k == P_FROM ? req->from : req->to;
         if (vals[k] && vals[k][0] && !parse_date(vals[k], dst)) {
             frs_api_error_set(err, 400, "invalid_parameter", nm[k],
-                              "%s must be a date written YYYY-MM-DD",
+                              "%s must be a calendar date written YYYY-MM-DD",
                               nm[k]);
             return FRS_EINVAL;
         }

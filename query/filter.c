@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "date.h"
 #include "schema.h"
 
 /* ---- dates ---- */
@@ -37,13 +38,6 @@ void frs_filter_civil(long long z, int *y, int *m, int *d)
     *d = (int)(doy - (153 * mp + 2) / 5 + 1);
     *m = (int)(mp < 10 ? mp + 3 : mp - 9);
     *y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
-static int days_in_month(int y, int m)
-{
-    static const int n[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return m == 2 && leap ? 29 : n[m - 1];
 }
 
 /* ---- tokens ---- */
@@ -248,7 +242,7 @@ static int parse_ymd(const char *s, int with_day, long long *y, long long *m,
         return 0;
     return !with_day ||
            (num_at(s, 8, 2, d) && *d >= 1 &&
-            *d <= days_in_month((int)*y, (int)*m));
+            *d <= frs_date_month_days((int)*y, (int)*m));
 }
 
 /* The articles "equal" to the value v of field f: [*lo, *hi] in YYYYMMDD

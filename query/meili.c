@@ -16,6 +16,7 @@
 #include "buf.h"
 #include "filter.h"
 #include "highlight.h"
+#include "longq.h"
 #include "suggest.h"
 #include "utf8.h"
 #include "xdb.h"
@@ -346,11 +347,12 @@ static frs_status_t get_tag(const json_t *v, const param_t *pm, char **out,
 }
 
 /* One filter: a string, or an array whose items are ANDed; an item that
- * is an array has its strings ORed (Meilisearch's array form). */
-static frs_status_t filter_part(const json_t *v, int depth, frs_qnode_t **out,
-                                frs_api_error_t *err)
+ * is an array has its strings ORed (Meilisearch's array form).  code: the
+ * error code of a bad one. */
+static frs_status_t filter_part(const json_t *v, int depth, const char *code,
+                                frs_qnode_t **out, frs_api_error_t *err)
 {
-    static const param_t pm = {"filter", K_STR, "invalid_search_filter"};
+    const param_t pm = {"filter", K_STR, code};
     *out = NULL;
     if (json_is_string(v)) {
         char msg[240];
@@ -372,7 +374,7 @@ static frs_status_t filter_part(const json_t *v, int depth, frs_qnode_t **out,
     json_t *e;
     json_array_foreach(v, i, e) {
         frs_qnode_t *k = NULL;
-        frs_status_t rc = filter_part(e, depth + 1, &k, err);
+        frs_status_t rc = filter_part(e, depth + 1, code, &k, err);
         if (rc == FRS_OK && k)
             rc = frs_qnode_add(n, k);
         else if (rc == FRS_OK && depth) /* an empty string in an OR */
@@ -388,6 +390,13 @@ static frs_status_t filter_part(const json_t *v, int depth, frs_qnode_t **out,
     }
     *out = n;
     return FRS_OK;
+}
+
+frs_status_t frs_meili_filter(const json_t *v, const char *code,
+                              frs_qnode_t **out, frs_api_error_t *err)
+{
+    *out = NULL;
+    return json_is_null(v) ? FRS_OK : filter_part(v, 0, code, out, err);
 }
 
 static frs_status_t get_sort(const json_t *v, const param_t *pm, int *sort,
@@ -478,9 +487,9 @@ static frs_status_t get_q(const json_t *v, const param_t *pm,
     if (!json_is_string(v))
         return bad_type(err, pm, v, "a string");
     size_t n = json_string_length(v);
-    if (n > FRS_QUERY_MAX_BYTES || memchr(json_string_value(v), 0, n)) {
+    if (n > FRS_QUERY_MAX_TEXT || memchr(json_string_value(v), 0, n)) {
         frs_meili_error(err, 400, pm->code, "`.q` must be at most %d bytes "
-                        "long, without a NUL byte", FRS_QUERY_MAX_BYTES);
+                        "long, without a NUL byte", FRS_QUERY_MAX_TEXT);
         return FRS_EINVAL;
     }
     char *q = strdup(json_string_value(v));
@@ -510,7 +519,8 @@ static frs_status_t one_param(const param_t *pm, const json_t *v,
                         err);
     }
     if (!strcmp(n, "filter"))
-        return json_is_null(v) ? FRS_OK : filter_part(v, 0, &req->filter, err);
+        return json_is_null(v) ? FRS_OK
+                               : filter_part(v, 0, pm->code, &req->filter, err);
     if (!strcmp(n, "sort"))
         return json_is_null(v) ? FRS_OK : get_sort(v, pm, &req->sort_date, err);
     if (!strcmp(n, "facets"))
@@ -807,6 +817,11 @@ static json_t *attr_value(const frs_hit_info_t *h, int k)
     }
 }
 
+json_t *frs_meili_attr(const frs_hit_info_t *h, int k)
+{
+    return attr_value(h, k);
+}
+
 /* The _formatted value of attribute k: text attributes highlighted and
  * cropped as asked, the others as strings (as Meilisearch does). */
 static json_t *formatted_value(frs_searcher_t *s, const frs_results_t *r,
@@ -965,6 +980,32 @@ static frs_status_t add_suggestion(frs_searcher_t *s,
     return FRS_OK;
 }
 
+void frs_meili_params(const frs_search_params_t *defaults,
+                      frs_search_params_t *p)
+{
+    if (defaults)
+        *p = *defaults;
+    else
+        frs_search_params_init(p);
+    p->passages = 0;
+    p->explain = 0;
+    p->from = p->to = NULL;
+    p->empty_all = 1;
+}
+
+frs_status_t frs_meili_run(frs_searcher_t *s, const char *q, size_t qlen,
+                           const frs_search_params_t *p, frs_results_t **r,
+                           frs_api_error_t *err)
+{
+    char *msg = NULL;
+    frs_status_t rc = frs_searcher_run(s, q, qlen, p, r, &msg);
+    if (rc == FRS_EINVAL)
+        frs_meili_error(err, 400, "invalid_search_q", "Invalid query: %s",
+                        msg ? msg : "it cannot be searched");
+    free(msg);
+    return rc;
+}
+
 frs_status_t frs_meili_search(frs_searcher_t *s,
                               const frs_search_params_t *defaults,
                               const frs_meili_req_t *req, json_t **out,
@@ -974,29 +1015,17 @@ frs_status_t frs_meili_search(frs_searcher_t *s,
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     frs_search_params_t p;
-    if (defaults)
-        p = *defaults;
-    else
-        frs_search_params_init(&p);
+    frs_meili_params(defaults, &p);
     window(req, &p.offset, &p.limit);
-    p.passages = 0;
-    p.explain = 0;
-    p.from = p.to = NULL;
     p.filter = req->filter;
     p.sort_date = req->sort_date;
     p.facet_months = req->facet_month;
     p.facet_years = req->facet_year;
     /* page mode: totalHits exact; else exact up to maxTotalHits */
     p.exact_upto = req->paged ? UINT_MAX : FRS_MEILI_MAX_TOTAL_HITS + 1;
-    p.empty_all = 1;
     p.text = (req->retrieve & FRS_MEILI_PASSAGE) != 0;
     frs_results_t *r = NULL;
-    char *msg = NULL;
-    frs_status_t rc = frs_searcher_run(s, req->q, req->qlen, &p, &r, &msg);
-    if (rc == FRS_EINVAL)
-        frs_meili_error(err, 400, "invalid_search_q", "Invalid query: %s",
-                        msg ? msg : "it cannot be searched");
-    free(msg);
+    frs_status_t rc = frs_meili_run(s, req->q, req->qlen, &p, &r, err);
     if (rc != FRS_OK)
         return rc;
     json_t *j = response(s, r, req);

@@ -73,6 +73,17 @@ void frs_meili_error(frs_api_error_t *err, unsigned status, const char *code,
 /* {"message", "code", "type", "link"} (+ "shard" when one is at fault). */
 json_t *frs_meili_error_json(const frs_api_error_t *err);
 
+/* A filter in either of Meilisearch's forms (a string, or an array of
+ * strings and arrays of strings), null for none: *out a new tree (NULL for
+ * none or an empty filter).  FRS_EINVAL with *err (400, code) saying what
+ * is wrong; FRS_ENOMEM. */
+frs_status_t frs_meili_filter(const json_t *v, const char *code,
+                              frs_qnode_t **out, frs_api_error_t *err);
+
+/* Attribute k (the bit 1 << k of FRS_MEILI_*) of hit h as JSON, as a
+ * search shows it: a new reference, NULL when the article has none. */
+json_t *frs_meili_attr(const frs_hit_info_t *h, int k);
+
 /* The query string of GET /indexes/{uid}/search (NULL or "") as the JSON
  * object a POST would send: numbers and booleans typed, comma lists as
  * arrays (sort, facets, attributesTo*, locales).  FRS_EINVAL with *err
@@ -112,5 +123,18 @@ frs_status_t frs_meili_search(frs_searcher_t *s,
                               const frs_search_params_t *defaults,
                               const frs_meili_req_t *req, json_t **out,
                               frs_api_error_t *err);
+
+/* The search parameters of a Meilisearch request: defaults (NULL: the
+ * built-in ones) without frs's own options (passages, explanations, date
+ * bounds), a blank q matching every article (a placeholder search). */
+void frs_meili_params(const frs_search_params_t *defaults,
+                      frs_search_params_t *p);
+
+/* frs_searcher_run of q with p: FRS_EINVAL with *err (400
+ * invalid_search_q) for a query that cannot be searched; other statuses
+ * as frs_searcher_run's.  *r on success. */
+frs_status_t frs_meili_run(frs_searcher_t *s, const char *q, size_t qlen,
+                           const frs_search_params_t *p, frs_results_t **r,
+                           frs_api_error_t *err);
 
 #endif

@@ -2,7 +2,8 @@
  * routes.c: which path does what in `query --serve`, and the jobs the
  * search workers run.  frs's own API (/search, /health, /stats), the
  * Meilisearch API for the one served index (/indexes, /indexes/{uid},
- * /indexes/{uid}/search, /indexes/{uid}/stats, /multi-search, /version),
+ * /indexes/{uid}/search, /stats, /documents, /settings, /facet-search,
+ * /multi-search, /version),
  * CORS preflights, the page's files; every write operation of
  * Meilisearch's API answers 405.  The daemon is server.c.
  */
@@ -219,6 +220,10 @@ static frs_status_t job_once(server_t *srv, req_t *rq, frs_searcher_t *s,
         return frs_meili_search(s, &srv->defaults, rq->mreqs, out, err);
     if (rq->job == JOB_MULTI)
         return multi_once(srv, rq, s, out, err);
+    if (rq->job == JOB_DOCS)
+        return frs_meili_documents(s, rq->dreq, out, err);
+    if (rq->job == JOB_FACET)
+        return frs_meili_facet_search(s, &srv->defaults, rq->freq, out, err);
     index_facts_t f;
     frs_status_t rc = index_facts(srv, s, &f);
     if (rc != FRS_OK)
@@ -342,9 +347,10 @@ static enum MHD_Result not_implemented(struct MHD_Connection *c, req_t *rq,
 {
     frs_api_error_t err = {0};
     frs_meili_error(&err, 501, "not_implemented", "`%.*s` is not part of "
-                    "what frs serves of Meilisearch's API: the search routes "
-                    "of one index, /multi-search, /health, /version and "
-                    "/stats (docs/api.md)", (int)(n > 80 ? 80 : n), path);
+                    "what frs serves of Meilisearch's API: the search, "
+                    "documents, settings and facet-search routes of one "
+                    "index, /multi-search, /health, /version and /stats "
+                    "(docs/api.md)", (int)(n > 80 ? 80 : n), path);
     return frs_srv_send_error(c, rq, &err);
 }
 
@@ -352,6 +358,14 @@ static int is_write(const char *method)
 {
     return !strcmp(method, "POST") || !strcmp(method, "PUT") ||
            !strcmp(method, "PATCH") || !strcmp(method, "DELETE");
+}
+
+/* The routes of an index that take a POST body. */
+static int post_rest(const char *rest, size_t rl)
+{
+    return path_is(rest, rl, "/search") ||
+           path_is(rest, rl, "/documents/fetch") ||
+           path_is(rest, rl, "/facet-search");
 }
 
 /* Does the route path[0..n) take a POST body (a search)? */
@@ -362,7 +376,7 @@ static int takes_post(server_t *srv, const char *path, size_t n)
     if (path_is(path, n, "/multi-search"))
         return 1;
     return index_path(path, n, &uid, &ul, &rest, &rl) &&
-           path_is(rest, rl, "/search") && strlen(srv->uid) == ul &&
+           post_rest(rest, rl) && strlen(srv->uid) == ul &&
            memcmp(uid, srv->uid, ul) == 0;
 }
 
@@ -418,7 +432,7 @@ int frs_srv_early(server_t *srv, struct MHD_Connection *c, req_t *rq,
     const char *uid, *rest;
     size_t ul, rl;
     if (!strcmp(m, "POST") && index_path(path, n, &uid, &ul, &rest, &rl) &&
-        path_is(rest, rl, "/search")) {
+        post_rest(rest, rl)) {
         frs_meili_error(&err, 404, "index_not_found", "Index `%.*s` not "
                         "found.", (int)(ul > 100 ? 100 : ul), uid);
         *ret = frs_srv_send_error(c, rq, &err);
@@ -515,6 +529,87 @@ static enum MHD_Result handle_meili(server_t *srv, struct MHD_Connection *c,
     return queue_job(srv, c, rq, multi ? JOB_MULTI : JOB_MEILI);
 }
 
+/* GET /indexes/{uid}/documents[/{id}], POST .../documents/fetch. */
+static enum MHD_Result handle_docs(server_t *srv, struct MHD_Connection *c,
+                                   req_t *rq, const char *rest, size_t rl,
+                                   const char *qs)
+{
+    frs_api_error_t err = {0};
+    static const char pfx[] = "/documents/";
+    char *id = NULL;
+    size_t idlen = 0;
+    frs_status_t rc = FRS_OK;
+    json_t *body = NULL;
+    int fetch = !strcmp(rq->method, "POST");
+    if (!fetch && rl > sizeof pfx - 1) {
+        rc = frs_api_decode(rest + sizeof pfx - 1, rl - (sizeof pfx - 1),
+                            &id, &idlen);
+        if (rc == FRS_EINVAL || (rc == FRS_OK && memchr(id, 0, idlen)))
+            frs_meili_error(&err, 400, "invalid_document_id", "The document "
+                            "id in the path is malformed");
+        rc = err.status ? FRS_EINVAL : rc;
+    }
+    rq->dreq = calloc(1, sizeof *rq->dreq);
+    if (rc == FRS_OK && !rq->dreq)
+        rc = FRS_ENOMEM;
+    if (rc == FRS_OK && fetch && (rc = request_json(rq, qs, &body, &err)) ==
+                                     FRS_OK)
+        rc = frs_meili_docs_body(body, rq->dreq, &err);
+    else if (rc == FRS_OK && !fetch)
+        rc = frs_meili_docs_query(qs, id, rq->dreq, &err);
+    json_decref(body);
+    free(id);
+    if (rc == FRS_ENOMEM)
+        frs_meili_error(&err, 500, "internal", "out of memory");
+    if (rc != FRS_OK)
+        return frs_srv_send_error(c, rq, &err);
+    return queue_job(srv, c, rq, JOB_DOCS);
+}
+
+/* POST /indexes/{uid}/facet-search. */
+static enum MHD_Result handle_facet(server_t *srv, struct MHD_Connection *c,
+                                    req_t *rq, const char *qs)
+{
+    if (strcmp(rq->method, "POST") != 0)
+        return read_only(c, rq, "POST, OPTIONS");
+    frs_api_error_t err = {0};
+    json_t *body = NULL;
+    rq->freq = calloc(1, sizeof *rq->freq);
+    frs_status_t rc = rq->freq ? request_json(rq, qs, &body, &err)
+                               : FRS_ENOMEM;
+    if (rc == FRS_OK)
+        rc = frs_meili_facet_parse(body, rq->freq, &err);
+    json_decref(body);
+    if (rc == FRS_ENOMEM)
+        frs_meili_error(&err, 500, "internal", "out of memory");
+    if (rc != FRS_OK)
+        return frs_srv_send_error(c, rq, &err);
+    return queue_job(srv, c, rq, JOB_FACET);
+}
+
+/* GET /indexes/{uid}/settings[/{name}]. */
+static enum MHD_Result handle_settings(struct MHD_Connection *c, req_t *rq,
+                                       const char *path, size_t n,
+                                       const char *rest, size_t rl)
+{
+    static const char pfx[] = "/settings/";
+    int unknown = 0;
+    json_t *j = rl == sizeof pfx - 2
+                    ? frs_meili_settings(NULL, 0, &unknown)
+                    : frs_meili_settings(rest + sizeof pfx - 1,
+                                         rl - (sizeof pfx - 1), &unknown);
+    if (unknown)
+        return not_implemented(c, rq, path, n);
+    return frs_srv_send_json(c, rq, j ? 200 : 500, j);
+}
+
+/* Does rest start with the segment seg ("/documents": itself or below)? */
+static int under(const char *rest, size_t rl, const char *seg)
+{
+    size_t k = strlen(seg);
+    return rl >= k && memcmp(rest, seg, k) == 0 && (rl == k || rest[k] == '/');
+}
+
 /* /indexes/{uid}[/...]. */
 static enum MHD_Result handle_index(server_t *srv, struct MHD_Connection *c,
                                     req_t *rq, const char *path, size_t n,
@@ -535,6 +630,14 @@ static enum MHD_Result handle_index(server_t *srv, struct MHD_Connection *c,
         return handle_meili(srv, c, rq, qs, 0);
     if (path_is(rest, rl, "/stats"))
         return queue_job(srv, c, rq, JOB_INDEX_STATS);
+    if (path_is(rest, rl, "/documents/fetch") && !strcmp(rq->method, "POST"))
+        return handle_docs(srv, c, rq, rest, rl, qs);
+    if (under(rest, rl, "/documents"))
+        return handle_docs(srv, c, rq, rest, rl, qs);
+    if (under(rest, rl, "/settings"))
+        return handle_settings(c, rq, path, n, rest, rl);
+    if (path_is(rest, rl, "/facet-search"))
+        return handle_facet(srv, c, rq, qs);
     return not_implemented(c, rq, path, n);
 }
 

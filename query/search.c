@@ -10,6 +10,7 @@
 
 #include "analyzer.h"
 #include "date.h"
+#include "longq.h"
 #include "passages.h"
 #include "schema.h"
 
@@ -607,14 +608,29 @@ frs_status_t frs_searcher_run(frs_searcher_t *s, const char *q, size_t len,
         *errmsg = msgf(bad, "not a calendar date", "dates are YYYY-MM-DD");
         return FRS_EINVAL;
     }
+    if (len > FRS_QUERY_MAX_TEXT) {
+        char m[96];
+        snprintf(m, sizeof m, "query is %zu bytes long; the limit is %d", len,
+                 FRS_QUERY_MAX_TEXT);
+        *errmsg = strdup(m);
+        return FRS_EINVAL;
+    }
     frs_results_t *r = calloc(1, sizeof *r);
     if (!r)
         return FRS_ENOMEM;
+    char *text = NULL; /* a long query's rarest words (longq.h) */
     frs_status_t rc = p->empty_all && is_blank(q, len)
                           ? parse_all(&r->parsed)
-                          : frs_qparse(s->an, q, len, &p->qp, &r->parsed,
-                                       errmsg);
+                          : frs_longq_reduce(s->an, s->xr, q, len, &text);
+    if (rc == FRS_OK && !r->parsed)
+        rc = text ? frs_qparse(s->an, text, strlen(text), &p->qp, &r->parsed,
+                               errmsg)
+                  : frs_qparse(s->an, q, len, &p->qp, &r->parsed, errmsg);
+    free(text);
     if (rc != FRS_OK) {
+        if (!*errmsg)
+            *errmsg = strdup(frs_xr_errmsg(s->xr)[0] ? frs_xr_errmsg(s->xr)
+                                                      : frs_strerror(rc));
         free(r);
         return rc;
     }

@@ -26,6 +26,7 @@
 
 #include <microhttpd.h>
 
+#include "exitcodes.h"
 #include "http.h"
 #include "health.h"
 #include "notify.h"
@@ -51,7 +52,7 @@ void frs_srv_errorf(server_t *srv, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     pthread_mutex_lock(&srv->err_mu);
-    fputs("query: ", srv->err);
+    fprintf(srv->err, "%s: ", srv->prog);
     vfprintf(srv->err, fmt, ap);
     fputc('\n', srv->err);
     fflush(srv->err);
@@ -222,6 +223,12 @@ static void on_done(void *cls, struct MHD_Connection *c, void **req_cls,
     json_decref(rq->out);
     frs_api_search_clear(&rq->search);
     frs_meili_reqs_free(rq->mreqs, rq->nmreqs);
+    if (rq->dreq)
+        frs_meili_docs_req_clear(rq->dreq);
+    free(rq->dreq);
+    if (rq->freq)
+        frs_meili_facet_req_clear(rq->freq);
+    free(rq->freq);
     free(rq->body);
     free(rq->uri);
     free(rq);
@@ -322,7 +329,8 @@ enum MHD_Result frs_srv_send(struct MHD_Connection *c, req_t *rq,
 enum MHD_Result frs_srv_send_json(struct MHD_Connection *c, req_t *rq,
                                   unsigned status, json_t *j)
 {
-    char *body = j ? json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(10))
+    char *body = j ? json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY |
+                                  JSON_REAL_PRECISION(10))
                    : NULL;
     json_decref(j);
     if (!body) {
@@ -420,7 +428,7 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
     if (atomic_load(&srv->quiet))
         return;
     pthread_mutex_lock(&srv->err_mu);
-    fputs("query: ", srv->err);
+    fprintf(srv->err, "%s: ", srv->prog);
     vfprintf(srv->err, fmt, ap);
     pthread_mutex_unlock(&srv->err_mu);
 }
@@ -556,20 +564,21 @@ static int server_open(server_t *srv, const frs_server_opts_t *o)
     /* an array of pointers: sizeof a pointer is meant */
     srv->searchers = calloc(srv->threads, sizeof *srv->searchers); // NOLINT(bugprone-sizeof-expression)
     if (!srv->searchers)
-        return 4;
+        return QUERY_EXIT_FAIL;
     for (unsigned i = 0; i < srv->threads; i++) {
         char *msg = NULL;
         frs_status_t rc = frs_searcher_open(o->db, &srv->searchers[i], &msg);
         if (rc != FRS_OK)
-            fprintf(srv->err, "query: %s\n", msg ? msg : frs_strerror(rc));
+            fprintf(srv->err, "%s: %s\n", srv->prog,
+                    msg ? msg : frs_strerror(rc));
         free(msg);
         if (rc != FRS_OK)
-            return rc == FRS_EVERSION ? 3 : 4;
+            return rc == FRS_EVERSION ? QUERY_EXIT_SCHEMA : QUERY_EXIT_FAIL;
     }
     if (o->access_log && !(srv->log = fopen(o->access_log, "a"))) {
-        fprintf(srv->err, "query: cannot open access log %s: %s\n",
+        fprintf(srv->err, "%s: cannot open access log %s: %s\n", srv->prog,
                 o->access_log, strerror(errno));
-        return 4;
+        return QUERY_EXIT_FAIL;
     }
     frs_health_opts_t ho;
     frs_health_opts_init(&ho);
@@ -583,11 +592,12 @@ static int server_open(server_t *srv, const frs_server_opts_t *o)
                          &srv->watchdog) != FRS_OK ||
         frs_workq_new((void *const *)srv->searchers, srv->threads,
                       &srv->workers) != FRS_OK) {
-        fprintf(srv->err, "query: cannot start the server's threads\n");
-        return 4;
+        fprintf(srv->err, "%s: cannot start the server's threads\n",
+                srv->prog);
+        return QUERY_EXIT_FAIL;
     }
     compress_www(srv);
-    return 0;
+    return QUERY_EXIT_OK;
 }
 
 static void server_close(server_t *srv)
@@ -659,8 +669,8 @@ static void say_serving(server_t *srv, struct MHD_Daemon *d,
     else
         inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, host,
                   sizeof host);
-    fprintf(srv->err, "query: serving %s at http://%s%s%s:%u/ (%u threads; "
-                      "Meilisearch index uid '%s')\n",
+    fprintf(srv->err, "%s: serving %s at http://%s%s%s:%u/ (%u threads; "
+                      "Meilisearch index uid '%s')\n", srv->prog,
             srv->db, sa->ss_family == AF_INET6 ? "[" : "", host,
             sa->ss_family == AF_INET6 ? "]" : "", di ? (unsigned)di->port : 0u,
             srv->threads, srv->uid);
@@ -671,38 +681,40 @@ static void say_serving(server_t *srv, struct MHD_Daemon *d,
  * the exit status 2 (said on err). */
 static int check_api_opts(const frs_server_opts_t *o, FILE *err, char **uid)
 {
+    const char *name = o->prog ? o->prog : "query";
     *uid = o->index_uid ? strdup(o->index_uid)
                         : frs_server_default_uid(o->db);
     if (*uid && !frs_server_uid_valid(*uid)) {
-        fprintf(err, "query: invalid index uid '%s': 1 to %d letters, "
-                     "digits, '-' or '_' (--index-uid)\n",
+        fprintf(err, "%s: invalid index uid '%s': 1 to %d letters, "
+                     "digits, '-' or '_' (--index-uid)\n", name,
                 *uid, FRS_SERVER_MAX_UID);
         free(*uid);
         *uid = NULL;
-        return 2;
+        return QUERY_EXIT_USAGE;
     }
     const char *why = frs_http_cors_check(o->cors_origin ? o->cors_origin
                                                          : "*");
     if (why) {
-        fprintf(err, "query: invalid --cors-origin '%s': %s\n",
+        fprintf(err, "%s: invalid --cors-origin '%s': %s\n", name,
                 o->cors_origin, why);
         free(*uid);
         *uid = NULL;
-        return 2;
+        return QUERY_EXIT_USAGE;
     }
-    return *uid ? 0 : 4;
+    return *uid ? QUERY_EXIT_OK : QUERY_EXIT_FAIL;
 }
 
 int frs_server_run(const frs_server_opts_t *o, FILE *err)
 {
+    const char *name = o->prog ? o->prog : "query";
     const char *addr = o->listen ? o->listen : FRS_SERVER_DEFAULT_LISTEN;
     struct sockaddr_storage sa;
     socklen_t salen;
     if (frs_server_parse_listen(addr, &sa, &salen) != FRS_OK) {
-        fprintf(err, "query: invalid listen address '%s' (expected "
+        fprintf(err, "%s: invalid listen address '%s' (expected "
                      "HOST:PORT with a numeric HOST, [IPV6]:PORT or PORT)\n",
-                addr);
-        return 2;
+                name, addr);
+        return QUERY_EXIT_USAGE;
     }
     unsigned threads = o->threads;
     if (threads == 0) {
@@ -710,20 +722,22 @@ int frs_server_run(const frs_server_opts_t *o, FILE *err)
         threads = np > 0 ? (unsigned)np : 2;
     }
     if (threads > FRS_SERVER_MAX_THREADS) {
-        fprintf(err, "query: at most %d threads\n", FRS_SERVER_MAX_THREADS);
-        return 2;
+        fprintf(err, "%s: at most %d threads\n", name,
+                FRS_SERVER_MAX_THREADS);
+        return QUERY_EXIT_USAGE;
     }
     char *uid = NULL;
     int bad = check_api_opts(o, err, &uid);
     server_t *srv = bad ? NULL : calloc(1, sizeof *srv);
     if (!srv) {
         free(uid);
-        return bad ? bad : 4;
+        return bad ? bad : QUERY_EXIT_FAIL;
     }
     srv->uid = uid;
     srv->cors = o->cors_origin ? o->cors_origin : "*";
     srv->db = o->db;
     srv->err = err;
+    srv->prog = name;
     srv->threads = threads;
     srv->started = time(NULL);
     srv->log_path = o->access_log;
@@ -746,8 +760,8 @@ int frs_server_run(const frs_server_opts_t *o, FILE *err)
     int ex = server_open(srv, o);
     struct MHD_Daemon *d = NULL;
     if (ex == 0 && !(d = start_daemon(srv, o, &sa))) {
-        fprintf(err, "query: cannot listen on %s\n", addr);
-        ex = 5;
+        fprintf(err, "%s: cannot listen on %s\n", name, addr);
+        ex = QUERY_EXIT_BUSY;
     }
     if (ex == 0) {
         atomic_store(&srv->quiet, 1);
@@ -765,7 +779,7 @@ int frs_server_run(const frs_server_opts_t *o, FILE *err)
          * refused) */
         frs_workq_stop(srv->workers);
         MHD_stop_daemon(d);
-        fprintf(err, "query: stopped (%s)\n",
+        fprintf(err, "%s: stopped (%s)\n", name,
                 sig == SIGINT ? "SIGINT" : "SIGTERM");
     }
     server_close(srv);

@@ -59,6 +59,8 @@ typedef struct {
     /* CORS: "*" (the default: any origin), "none", or a comma-separated
      * list of origins (http.h) */
     const char *cors_origin;
+    /* the program's name, which messages start with (NULL: "query") */
+    const char *prog;
 } frs_server_opts_t;
 
 /* A Meilisearch index uid is 1 to 400 bytes of [A-Za-z0-9_-]. */
@@ -75,11 +77,13 @@ void frs_server_opts_init(frs_server_opts_t *o);
 
 /* Serve until SIGTERM or SIGINT, then finish the requests in flight (up to
  * a few seconds, and as long as a remote shard's timeout) and stop; on
- * SIGHUP reopen the access log.  Writes "query: serving DBDIR at
- * http://HOST:PORT/ (N threads)" on err once listening, and problems.
- * Returns the exit status: 0 after a clean stop, 2 for a bad listen address
- * or thread count, 3 for an incompatible database, 4 for a missing or
- * unreadable database or access log, 5 when the address cannot be bound. */
+ * SIGHUP reopen the access log.  Writes "PROG: serving DBDIR at
+ * http://HOST:PORT/ (N threads)" on err once listening, and problems (PROG:
+ * o->prog, "query" by default).  Returns the exit status (exitcodes.h):
+ * QUERY_EXIT_OK after a clean stop, _USAGE for a bad listen address or
+ * thread count, _SCHEMA for an incompatible database, _FAIL for a missing
+ * or unreadable database or access log, _BUSY when the address cannot be
+ * bound. */
 int frs_server_run(const frs_server_opts_t *o, FILE *err);
 
 /* Check the value of --cors-origin (http.h); NULL when valid, else what

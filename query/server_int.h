@@ -20,6 +20,7 @@
 
 #include "health.h"
 #include "meili.h"
+#include "meili_read.h"
 #include "server.h"
 #include "watchdog.h"
 #include "workq.h"
@@ -45,6 +46,7 @@ typedef struct {
     FILE *log;
     pthread_mutex_t log_mu;
     FILE *err;
+    const char *prog; /* messages start with it (frs_server_opts_t) */
     pthread_mutex_t err_mu;
     time_t started;
     atomic_ullong requests, r2xx, r3xx, r4xx, r5xx, reopens;
@@ -54,7 +56,7 @@ typedef struct {
 
 enum { PHASE_NEW, PHASE_HEADERS, PHASE_QUEUED, PHASE_ANSWERED };
 enum { JOB_SEARCH, JOB_STATS, JOB_MEILI, JOB_MULTI, JOB_INDEX, JOB_INDEXES,
-       JOB_INDEX_STATS };
+       JOB_INDEX_STATS, JOB_DOCS, JOB_FACET };
 
 /* The longest POST body read (a search request is a few hundred bytes);
  * a longer one is answered 413. */
@@ -83,6 +85,8 @@ typedef struct {
     frs_api_search_t search;
     frs_meili_req_t *mreqs;   /* JOB_MEILI: one; JOB_MULTI: nmreqs */
     size_t nmreqs;
+    frs_meili_docs_req_t *dreq;  /* JOB_DOCS */
+    frs_meili_facet_req_t *freq; /* JOB_FACET */
     unsigned out_status;
     json_t *out;
 } req_t;

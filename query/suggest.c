@@ -98,8 +98,32 @@ static frs_status_t is_known(frs_xr_t *xr, const qword_t *w, int *known)
     return FRS_OK;
 }
 
+/* Is q[start..end) the operator word op (capitals, as the parser reads
+ * it: qparse.h)? */
+static int is_word(const char *q, size_t start, size_t end, const char *op)
+{
+    return end - start == strlen(op) && memcmp(q + start, op, end - start) == 0;
+}
+
+/* Is the word at q[start..) excluded: "-mot", or after NOT? */
+static int excluded(const char *q, size_t start)
+{
+    size_t i = start;
+    if (i > 0 && q[i - 1] == '-' && (i == 1 || q[i - 2] == ' ' ||
+                                      q[i - 2] == '(' || q[i - 2] == '"'))
+        return 1;
+    while (i > 0 && (q[i - 1] == ' ' || q[i - 1] == '('))
+        i--;
+    return i >= 3 && is_word(q, i - 3, i, "NOT") &&
+           (i == 3 || q[i - 4] == ' ' || q[i - 4] == '(');
+}
+
 /* Words worth checking: not stop words, numbers, hashed long words or whole
- * compounds (their parts are checked), and not a field name ("title:"). */
+ * compounds (their parts are checked), not a field name ("title:"), not an
+ * operator (OR, AND, NOT), not a prefix ("cycl*": not a word of its own)
+ * and not an excluded word (-mot, NOT mot: correcting it would change what
+ * is left out, not what is found).  Words of a quoted phrase are checked;
+ * the quotes stay. */
 static int checkable(const char *q, size_t len, const qword_t *w)
 {
     if (w->flags & (FRS_TOK_STOP | FRS_TOK_NUMBER | FRS_TOK_HASHED |
@@ -111,7 +135,13 @@ static int checkable(const char *q, size_t len, const qword_t *w)
     if (w->end < len && q[w->end] == ':' &&
         (strcmp(w->exact, "title") == 0 || strcmp(w->exact, "titre") == 0))
         return 0;
-    return 1;
+    if (w->end < len && q[w->end] == '*')
+        return 0;
+    if (is_word(q, w->start, w->end, "OR") ||
+        is_word(q, w->start, w->end, "AND") ||
+        is_word(q, w->start, w->end, "NOT"))
+        return 0;
+    return !excluded(q, w->start);
 }
 
 static int starts_upper(const char *s, size_t n)

@@ -22,7 +22,9 @@
  * A word is unknown when neither its exact form nor its stem occurs in any
  * body or title (so another inflection of a known word is never "corrected"),
  * it is not a stop word or a number, and it is at least
- * FRS_SUGGEST_MIN_BYTES long.  Each unknown word with a spelling correction
+ * FRS_SUGGEST_MIN_BYTES long.  Operators (OR, AND, NOT), prefixes ("vél*")
+ * and excluded words ("-mot", "NOT mot") are left as typed; the words of
+ * a quoted phrase are checked.  Each unknown word with a spelling correction
  * (one edit, two from FRS_SUGGEST_TWO_EDITS_BYTES) is replaced in place, in
  * the spelling found in the indexed text ("eglize" -> "église"): quotes,
  * signs, field names and elisions stay as typed.  The corrected query is

@@ -6,8 +6,10 @@ cd "$(dirname "$0")/.."
 B=${1:-build} # relative to the tree, or absolute
 DB="$B/demo-db"
 rm -rf "$DB"
-echo "== indexing corpus/ into $DB"
-"$B/indexer" -d "$DB" --summary corpus/articles.jsonl corpus/txt
+# corpus/articles.jsonl only: corpus/txt holds plain-text copies of 17 of
+# its articles (under other ids), which would show each of them twice
+echo "== indexing corpus/articles.jsonl into $DB"
+"$B/indexer" -d "$DB" --summary corpus/articles.jsonl
 for q in 'pomme de terre' 'eglise romane' '"Tour de France" vélo' 'coeur -santé' 'title:marseille'; do
     echo
     echo "== query -d $DB '$q' -n 3"

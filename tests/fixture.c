@@ -59,6 +59,38 @@ int frs_test_rmtree(const char *path)
     return rmdir(path) == 0 ? rc : -1;
 }
 
+/* The whole of f (rewound, then closed) into buf[0..n). */
+static void slurp(FILE *f, char *buf, size_t n)
+{
+    rewind(f);
+    size_t got = fread(buf, 1, n - 1, f);
+    buf[got] = '\0';
+    fclose(f);
+}
+
+int frs_test_cli(frs_test_main_fn fn, char **argv, const char *input,
+                 char *out, size_t outsz, char *err, size_t errsz)
+{
+    int argc = 0;
+    while (argv[argc])
+        argc++;
+    FILE *in = tmpfile(), *o = tmpfile(), *e = tmpfile();
+    if (!in || !o || !e) {
+        if (in) fclose(in);
+        if (o) fclose(o);
+        if (e) fclose(e);
+        return -1;
+    }
+    if (input)
+        fputs(input, in);
+    rewind(in);
+    int ex = fn(argc, argv, in, o, e);
+    fclose(in);
+    slurp(o, out, outsz);
+    slurp(e, err, errsz);
+    return ex;
+}
+
 int frs_test_write(const char *path, const char *text)
 {
     FILE *f = fopen(path, "w");

@@ -10,6 +10,7 @@
 #define FRS_TEST_FIXTURE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "indexer.h"
 
@@ -30,6 +31,17 @@ char *frs_test_join(const char *dir, const char *name);
 
 /* Write text to the file at path (created or truncated); 0 or -1. */
 int frs_test_write(const char *path, const char *text);
+
+/* A command line's main function: frs_indexer_main, frs_query_main. */
+typedef int (*frs_test_main_fn)(int argc, char **argv, FILE *in, FILE *out,
+                                FILE *err);
+
+/* Run fn over argv (NULL-terminated, argv[0] the program's name) with
+ * tmpfile() streams, standard input holding input (may be NULL); what it
+ * wrote is copied, NUL-terminated, into out[0..outsz) and err[0..errsz).
+ * Returns its exit code, or -1 when a stream cannot be made. */
+int frs_test_cli(frs_test_main_fn fn, char **argv, const char *input,
+                 char *out, size_t outsz, char *err, size_t errsz);
 
 /* The indexer options of the tests' databases: passages of 5 to 40 words,
  * a commit every 100 articles, the database created if missing. */

@@ -18,6 +18,7 @@
 #include "fixture.h"
 #include "indexer.h"
 #include "search.h"
+#include "longq.h"
 #include "server.h"
 
 static char *root, *dir; /* dir: the database, in root */
@@ -139,9 +140,9 @@ typedef struct {
 static void test_server_params_errors(void **state)
 {
     (void)state;
-    char longq[FRS_QUERY_MAX_BYTES + 8] = "q=";
-    memset(longq + 2, 'a', FRS_QUERY_MAX_BYTES + 1);
-    longq[FRS_QUERY_MAX_BYTES + 3] = '\0';
+    static char longq[FRS_QUERY_MAX_TEXT + 8] = "q=";
+    memset(longq + 2, 'a', FRS_QUERY_MAX_TEXT + 1);
+    longq[FRS_QUERY_MAX_TEXT + 3] = '\0';
     char tag[100] = "q=a&highlight_pre_tag=";
     memset(tag + strlen(tag), 'x', FRS_API_MAX_TAG_BYTES + 1);
     const bad_t bad[] = {

@@ -90,6 +90,22 @@ static void test_suggest_keeps_query_syntax(void **state)
     expect("eglize teletravial", "église télétravail");
 }
 
+static void test_suggest_skips_operators_prefixes_and_exclusions(void **state)
+{
+    (void)state;
+    /* the operators stay, the words around them are corrected */
+    expect("velo OR eglize", "velo OR église");
+    expect("(eglize AND travaux) OR velo", "(église AND travaux) OR velo");
+    /* a prefix is not a word of its own: "teletrav*" is not corrected */
+    expect("eglize*", NULL);
+    expect("teletravial bureau*", "télétravail bureau*");
+    /* an excluded word is left as typed: correcting it would change what
+     * is left out */
+    expect("velo -eglize", NULL);
+    expect("velo NOT eglize", NULL);
+    expect("eglize NOT velo", "église NOT velo");
+}
+
 static void test_suggest_leaves_known_words(void **state)
 {
     (void)state;
@@ -127,6 +143,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_suggest_corrects_in_indexed_spelling),
         cmocka_unit_test(test_suggest_keeps_query_syntax),
+        cmocka_unit_test(test_suggest_skips_operators_prefixes_and_exclusions),
         cmocka_unit_test(test_suggest_leaves_known_words),
         cmocka_unit_test(test_suggest_only_when_it_finds_something),
     };

@@ -4,7 +4,9 @@
 # keep-alive across GET, POST, errors and preflights on one connection;
 # gzip; CORS (default, allow-list, none) and preflights; exact totals on
 # 1 500 generated articles; /stats and /indexes/{uid}/stats over local and
-# remote shards; every error in Meilisearch's shape; write routes 405.
+# remote shards; documents (by id, pages, fetch with ids and filters),
+# settings and facet search; every error in Meilisearch's shape; write
+# routes 405.
 # The official JavaScript client is tested by tests/web/meili.test.mjs.
 # Usage: tests/cli/meili.sh BUILD_DIR
 set -u
@@ -115,7 +117,7 @@ for r in "POST /indexes/news/documents" "PUT /indexes/news/documents" "DELETE /i
     check "$r says indexing is frs-indexer's job" js "'frs-indexer' in d['message']"
 done
 check "a 405 names the methods allowed" hdr 'allow: GET'
-for p in /keys /tasks /indexes/news/settings /indexes/news/documents; do
+for p in /keys /tasks /indexes/news/settings/nope /indexes/news/similar; do
     st=$(req GET $p)
     check "GET $p: 501 not_implemented ($st)" meili_error 501 not_implemented
 done
@@ -187,6 +189,126 @@ st=$(post /indexes/news/search '{"distinct": "id", "matchingStrategy": "last", "
 check "defaults of unsupported parameters are accepted ($st)" [ "$st" = 200 ]
 st=$(req HEAD '/indexes/news/search?q=ville')
 check "HEAD on a search ($st)" [ "$st" = 200 ]
+
+# --- documents -------------------------------------------------------------
+# expected values from the corpus file itself
+cor() { python3 -c 'import json,sys; a=[json.loads(l) for l in open("corpus/articles.jsonl")]; print(eval(sys.argv[1]))' "$1"; }
+id1=$(cor 'a[5]["id"]')
+st=$(req GET "/indexes/news/documents/$id1")
+check "GET /documents/{id}: the article, its whole body ($st)" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1])); a = [json.loads(l) for l in open("corpus/articles.jsonl")][5]
+assert d["id"] == a["id"] and d["title"] == a["title"] and d["url"] == a["url"] and d["body"] == a["body"], d
+assert d["date"] == a["date"] and d["year"] == int(a["date"][:4]) and d["month"] == a["date"][:7]
+assert set(d) == {"id", "title", "url", "date", "year", "month", "timestamp", "body"}' "$T/body"
+st=$(post /indexes/news/search "{\"filter\": \"date = $(cor 'a[5]["date"]')\", \"attributesToRetrieve\": [\"id\", \"timestamp\", \"year\", \"month\"]}")
+python3 -c 'import json,sys; print(json.dumps([h for h in json.load(open(sys.argv[1]))["hits"] if h["id"] == sys.argv[2]][0]))' "$T/body" "$id1" >"$T/hit1"
+st=$(req GET "/indexes/news/documents/$id1?fields=id,timestamp,year,month")
+check "fields=: only those, as a search's hit shows them" python3 -c 'import json,sys; assert json.load(open(sys.argv[1])) == json.load(open(sys.argv[2]))' "$T/body" "$T/hit1"
+st=$(req GET "/indexes/news/documents/inconnu-42")
+check "an unknown id: 404 document_not_found ($st)" meili_error 404 document_not_found
+check "the 404 names the id" js "'inconnu-42' in d['message']"
+st=$(req GET "/indexes/news/documents/$(python3 -c 'import urllib.parse; print(urllib.parse.quote("agriculture/2024-agr-0022.txt", safe=""))')?fields=id")
+check "a percent-encoded id (a text file's) ($st)" js "d == {'id': 'agriculture/2024-agr-0022.txt'}"
+st=$(req GET /indexes/news/stats)
+ndocs=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["numberOfDocuments"])' "$T/body")
+st=$(req GET "/indexes/news/documents")
+check "GET /documents: 20 by default, total every article ($st)" js "d['offset'] == 0 and d['limit'] == 20 and len(d['results']) == 20 and d['total'] == $ndocs and 'body' in d['results'][0]"
+: >"$T/pages"
+for off in 0 7 14 21 28 35 42 49 56 63 70; do
+    req GET "/indexes/news/documents?offset=$off&limit=7&fields=id" >/dev/null
+    python3 -c 'import json,sys; [print(r["id"]) for r in json.load(open(sys.argv[1]))["results"]]' "$T/body" >>"$T/pages"
+done
+check "pages of 7 go over every article once" python3 -c '
+import json, sys
+got = open(sys.argv[1]).read().split()
+want = [json.loads(l)["id"] for l in open("corpus/articles.jsonl")]
+assert len(got) == len(set(got)) == int(sys.argv[2]) and set(want) <= set(got), (len(got), len(set(got)))' "$T/pages" "$ndocs"
+st=$(req GET "/indexes/news/documents?limit=3&fields=id")
+check "fields=id: nothing else" js "len(d['results']) == 3 and all(set(r) == {'id'} for r in d['results'])"
+st=$(post /indexes/news/documents/fetch '{"filter": "year = 2024", "fields": ["id", "year"], "limit": 100}')
+check "POST /documents/fetch with a filter: the articles of 2024 ($st)" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+want = {json.loads(l)["id"] for l in open("corpus/articles.jsonl") if json.loads(l).get("date", "").startswith("2024")}
+got = {r["id"] for r in d["results"]}
+assert want and want <= got and all(r["year"] == 2024 for r in d["results"]) and d["total"] == len(got), (want - got)' "$T/body"
+id2=$(cor 'a[9]["id"]')
+st=$(post /indexes/news/documents/fetch "{\"ids\": [\"$id1\", \"$id2\", \"inconnu\"], \"fields\": [\"id\"]}")
+check "POST /documents/fetch with ids: those that exist ($st)" js "sorted(r['id'] for r in d['results']) == sorted(['$id1', '$id2']) and d['total'] == 2"
+st=$(req GET '/indexes/news/documents?filter=year%20%3D%202031')
+check "GET /documents with a filter matching nothing" js "d['results'] == [] and d['total'] == 0"
+while read -r code path; do
+    st=$(req GET "$path")
+    check "GET $path: 400 $code ($st)" meili_error 400 "$code"
+done <<'END'
+invalid_document_limit /indexes/news/documents?limit=-1
+invalid_document_offset /indexes/news/documents?offset=x
+invalid_document_filter /indexes/news/documents?filter=title%3Dx
+bad_request /indexes/news/documents?colour=1
+END
+while read -r code body; do
+    st=$(post /indexes/news/documents/fetch "$body")
+    check "fetch $body: 400 $code ($st)" meili_error 400 "$code"
+done <<'END'
+invalid_document_fields {"fields": "id"}
+invalid_document_ids {"ids": "x"}
+invalid_document_filter {"filter": "year ="}
+invalid_document_sort {"sort": ["date:desc"]}
+bad_request {"colour": 1}
+END
+st=$(post /indexes/other/documents/fetch '{}')
+check "fetch on another uid: 404 index_not_found ($st)" meili_error 404 index_not_found
+
+# --- settings --------------------------------------------------------------
+st=$(req GET /indexes/news/settings)
+check "GET /settings: what frs does ($st)" js "d['filterableAttributes'] == ['year', 'month', 'date', 'timestamp'] and d['sortableAttributes'] == ['date', 'timestamp'] and d['searchableAttributes'] == ['title', 'body'] and d['pagination'] == {'maxTotalHits': 1000} and d['typoTolerance']['enabled'] is False and d['stopWords'] == [] and d['synonyms'] == {} and d['distinctAttribute'] is None"
+cp "$T/body" "$T/settings"
+for name in filterable-attributes sortable-attributes searchable-attributes displayed-attributes \
+            ranking-rules stop-words synonyms distinct-attribute typo-tolerance pagination faceting \
+            proximity-precision search-cutoff-ms dictionary separator-tokens non-separator-tokens \
+            embedders localized-attributes facet-search prefix-search; do
+    st=$(req GET "/indexes/news/settings/$name")
+    key=$(python3 -c 'import sys; a = sys.argv[1].split("-"); print(a[0] + "".join(w.title() for w in a[1:]))' "$name")
+    check "GET /settings/$name is the settings' $key ($st)" python3 -c '
+import json, sys
+assert json.load(open(sys.argv[1])) == json.load(open(sys.argv[2]))[sys.argv[3]]' "$T/body" "$T/settings" "$key"
+done
+st=$(req PUT /indexes/news/settings/filterable-attributes -H 'Content-Type: application/json' --data-binary '["title"]')
+check "writing a setting: 405 read_only_api ($st)" meili_error 405 read_only_api
+
+# --- facet search ------------------------------------------------------------
+st=$(post /indexes/news/search '{"q": "ville", "facets": ["year", "month"], "limit": 0}')
+cp "$T/body" "$T/facets"
+st=$(post /indexes/news/facet-search '{"facetName": "year", "q": "ville"}')
+check "facet-search: every year of the search's facets, same counts, in order ($st)" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1])); f = json.load(open(sys.argv[2]))["facetDistribution"]["year"]
+assert d["facetHits"] == [{"value": k, "count": v} for k, v in sorted(f.items())] and len(f) > 1, d
+assert d["facetQuery"] is None and isinstance(d["processingTimeMs"], int)' "$T/body" "$T/facets"
+st=$(post /indexes/news/search '{"q": "ville", "facets": ["month"], "filter": "year >= 2023", "limit": 0}')
+cp "$T/body" "$T/facets2"
+st=$(post /indexes/news/facet-search '{"facetName": "month", "facetQuery": "2024-0", "q": "ville", "filter": "year >= 2023"}')
+check "facet-search: months starting with the facet query, within the filter ($st)" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1])); f = json.load(open(sys.argv[2]))["facetDistribution"]["month"]
+want = [{"value": k, "count": v} for k, v in sorted(f.items()) if k.startswith("2024-0")]
+assert d["facetHits"] == want and want and d["facetQuery"] == "2024-0", (d, want)' "$T/body" "$T/facets2"
+st=$(post /indexes/news/facet-search '{"facetName": "year", "facetQuery": "1999"}')
+check "facet-search: nothing for a value no article has" js "d['facetHits'] == []"
+while read -r code body; do
+    st=$(post /indexes/news/facet-search "$body")
+    check "facet-search $body: 400 $code ($st)" meili_error 400 "$code"
+done <<'END'
+missing_facet_search_facet_name {"facetQuery": "20"}
+invalid_facet_search_facet_name {"facetName": "title"}
+invalid_facet_search_facet_query {"facetName": "year", "facetQuery": 20}
+invalid_search_filter {"facetName": "year", "filter": "title = x"}
+invalid_search_q {"facetName": "year", "q": 3}
+bad_request {"facetName": "year", "colour": 1}
+END
+st=$(req GET /indexes/news/facet-search)
+check "GET /facet-search: 405 ($st)" meili_error 405 read_only_api
 kill -TERM "$SPID"; wait "$SPID"
 
 # --- CORS: an allow-list, and none ----------------------------------------

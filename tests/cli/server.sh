@@ -139,10 +139,15 @@ get '/search?q=eglize&from=2024-01-01' >/dev/null
 check "no suggestion that finds nothing with the filters" js "d['suggestion'] is None"
 
 # --- errors --------------------------------------------------------------------
+longq=$(python3 -c 'print("%C3%A9glise+" * 300)')
+st=$(get "/search?q=$longq"); check "q of 3 000 bytes (pasted text, read as its rarest words): 200 ($st)" [ "$st" = 200 ]
+check "and it finds the church article first" js "d['hits'][0]['article_id'] == '2022-cul-0002'"
 longq=$(python3 -c 'print("a" * 1025)')
-st=$(get "/search?q=$longq"); check "q over 1024 bytes: 400 query_too_long ($st)" is_error 400 query_too_long
+st=$(get "/search?q=$longq"); check "one word of 1 025 bytes: 400 invalid_query ($st)" is_error 400 invalid_query
 manyq=$(python3 -c 'print("+".join("%2Bmot" + str(i) for i in range(70)))')
-st=$(get "/search?q=$manyq"); check "q of 70 clauses: 400 invalid_query ($st)" is_error 400 invalid_query
+st=$(get "/search?q=$manyq"); check "q of 70 words with operators: read as text, 200 ($st)" [ "$st" = 200 ]
+manyq=$(python3 -c 'print("+".join(["%22eglise%22"] * 70))')
+st=$(get "/search?q=$manyq"); check "q of 70 clauses of one word: 400 invalid_query ($st)" is_error 400 invalid_query
 st=$(get '/search?q=a&limit=101'); check "limit=101: 400 ($st)" is_error 400 invalid_parameter
 check "the error names the parameter" js "d['error']['parameter'] == 'limit'"
 st=$(get '/search?q=a&limit=abc'); check "limit=abc: 400 ($st)" is_error 400 invalid_parameter

@@ -153,6 +153,150 @@ printf 'Le caf\xc3\xa9 du march\xc3\xa9\n\nIl ouvre \xc3\xa0 six heures, pr\xe8s
 check "UTF-8 with a bad byte is indexed (exit $rc)" [ $rc -eq 0 ]
 check "with a warning naming the file ($(cat "$T/err"))" grep -q "damaged.txt.*invalid UTF-8: 1 byte sequence replaced" "$T/err"
 
+# --- articles by default: one block per article, the other passages counted ----
+DB="$T/corpus"
+"$Q" -d "$DB" --color never -n 50 Marseille >"$T/art.txt"
+qj Marseille >"$T/art.json"
+check "text: one block per article, in the JSON's order" python3 -c '
+import json,re,sys
+d=json.load(open(sys.argv[1]))
+blocks=open(sys.argv[2]).read().split("\n\n")
+assert len(blocks) == len(d["hits"]) == 5, (len(blocks), len(d["hits"]))
+for b, h in zip(blocks, d["hits"]):
+    head, where = b.split("\n")[:2]
+    assert h["title"] in head and h["article_id"] in where, (b, h["article_id"])
+    others = h["matching_passages"] - 1
+    m = re.search(r"\+ (\d+) autres? passages?$", where)
+    assert (int(m.group(1)) if m else 0) == others, (where, others)
+assert any(h["matching_passages"] > 1 for h in d["hits"])' "$T/art.json" "$T/art.txt"
+check "text: « + 1 autre passage » in the singular" grep -q '| + 1 autre passage$' "$T/art.txt"
+n=$("$Q" -d "$DB" --color never -n 50 --passages Marseille | grep -c '^ *[0-9]*\. ')
+check "--passages lists every matching passage (8 for Marseille: $n)" [ "$n" -eq 8 ]
+check "--articles is the default" cmp -s "$T/art.txt" <("$Q" -d "$DB" --color never -n 50 --articles Marseille)
+printf 'm\tMarseille\n' | "$Q" -d "$DB" --batch -n 50 >"$T/trec"
+check "--batch: one TREC line per article by default, plain docids" bash -c "[ \$(wc -l <'$T/trec') -eq 5 ] && ! grep -q '#' '$T/trec' && [ \$(cut -d' ' -f3 '$T/trec' | sort -u | wc -l) -eq 5 ]"
+printf 'm\tMarseille\n' | "$Q" -d "$DB" --batch --passages -n 50 >"$T/trecp"
+check "--batch --passages: docid#passage, one line per passage" bash -c "[ \$(grep -c ' [0-9a-z-]*#[0-9]* ' '$T/trecp') -eq 8 ]"
+
+# --- « Vouliez-vous dire » in the shell, the server's suggestion -----------------
+"$Q" -d "$DB" eglize >"$T/out" 2>"$T/err"; rc=$?
+check "eglize finds nothing (exit $rc)" [ $rc -eq 1 ]
+check "eglize: « Vouliez-vous dire : église ? » ($(cat "$T/err"))" grep -qx 'Vouliez-vous dire : église ?' "$T/err"
+"$Q" -d "$DB" --no-suggest eglize >/dev/null 2>"$T/err"
+check "--no-suggest: no suggestion" bash -c "! grep -q Vouliez '$T/err'"
+"$Q" -d "$DB" 'vélo OR trian' >/dev/null 2>"$T/err"
+check "few hits: a suggestion too, operators kept ($(cat "$T/err"))" grep -qx 'Vouliez-vous dire : vélo OR train ?' "$T/err"
+"$Q" -d "$DB" église >/dev/null 2>"$T/err"
+check "a known word gets no suggestion" bash -c "! grep -q Vouliez '$T/err'"
+sug() { python3 -c 'import json,sys; print(json.load(sys.stdin)["suggestion"])'; }
+check "--json: suggestion église" [ "$("$Q" -d "$DB" --json eglize | sug)" = église ]
+check "--json: suggestion null for a known word" [ "$("$Q" -d "$DB" --json église | sug)" = None ]
+check "--json --no-suggest: suggestion null" [ "$("$Q" -d "$DB" --json --no-suggest eglize | sug)" = None ]
+check "a prefix is not corrected (eglize*)" [ "$("$Q" -d "$DB" --json 'eglize*' | sug)" = None ]
+check "an excluded word is not corrected (vélo -eglize)" [ "$("$Q" -d "$DB" --json 'vélo -eglize' | sug)" = None ]
+if start_server "$T/srv.err" -d "$DB"; then
+    for q in eglize 'vélo%20OR%20trian' '%22Tour%20de%20Frnce%22'; do
+        srv=$(curl -s --max-time 10 "http://127.0.0.1:$PORT/search?q=$q" | sug)
+        sh=$("$Q" -d "$DB" --json "$(python3 -c 'import sys,urllib.parse; print(urllib.parse.unquote(sys.argv[1]))' "$q")" | sug)
+        check "the shell and /search suggest the same for $q ($sh, $srv)" [ "$sh" = "$srv" -a "$sh" != None ]
+    done
+    code=$(curl -s -o "$T/bad.json" -w '%{http_code}' --max-time 10 "http://127.0.0.1:$PORT/search?q=girafe&from=2023-02-30")
+    check "/search?from=2023-02-30 is refused with 400 ($code)" [ "$code" = 400 ]
+    check "… saying it is not a calendar date ($(cat "$T/bad.json"))" grep -q 'calendar date' "$T/bad.json"
+    code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "http://127.0.0.1:$PORT/search?q=girafe&from=2024-02-29")
+    check "/search?from=2024-02-29 is a date ($code)" [ "$code" = 200 ]
+    kill $SPID; wait $SPID 2>/dev/null
+else
+    ko "the server did not start: $(cat "$T/srv.err")"
+fi
+
+# --- titles: highlighted, and a hit found by its title only says so --------------
+qj 'title:église' >"$T/t.json"
+check "title_snippet marks the title's match" python3 -c '
+import json,sys
+h=json.load(open(sys.argv[1]))["hits"]
+assert h and h[0]["title_snippet"] == "Montvallon : l’<mark>Église</mark> Saint-Martin retrouve son clocher", h' "$T/t.json"
+check "title:église: found by its title only (title_only)" python3 -c '
+import json,sys
+h=json.load(open(sys.argv[1]))["hits"]
+assert h and all(x.get("title_only") is True for x in h), h' "$T/t.json"
+check "text: « trouvé par le titre seul »" grep -q '| trouvé par le titre seul$' <("$Q" -d "$DB" --color never 'title:église')
+check "a body match is not « par le titre seul »" bash -c "! '$Q' -d '$DB' --color never église | grep -q 'titre seul'"
+check "colour: the title's match is marked" grep -q $'\e\[1;31mÉglise' <("$Q" -d "$DB" --color always église)
+check "title_snippet escapes HTML like the snippet" python3 -c '
+import json,sys
+h=json.load(sys.stdin)["hits"]
+assert h and all("title_snippet" in x for x in h), h' < <(qj Marseille)
+
+# --- names and details -------------------------------------------------------------
+cp "$Q" "$T/frs-query"
+check "--help names the program as invoked" grep -q '^Usage: frs-query -d DBDIR' <("$T/frs-query" --help)
+"$T/frs-query" église 2>"$T/err"; rc=$?
+check "messages name the program as invoked (exit $rc: $(cat "$T/err"))" [ $rc -eq 2 -a "$(head -1 "$T/err")" = "frs-query: missing -d DBDIR" ]
+check "Try '… --help' names it too" grep -qx "Try 'frs-query --help'." "$T/err"
+check "--version names it" grep -q '^frs-query (frs) ' <("$T/frs-query" --version)
+"$T/frs-query" -d "$DB" --bogus x 2>"$T/err"; rc=$?
+check "an unknown option is named (exit $rc: $(cat "$T/err"))" [ $rc -eq 2 -a "$(head -1 "$T/err")" = "frs-query: unknown option '--bogus'" ]
+"$T/frs-query" -d "$T/missing" --check 2>"$T/err"; rc=$?
+check "--check messages name it (exit $rc: $(cat "$T/err"))" [ $rc -eq 4 ] && check "… frs-query:" grep -q '^frs-query: ' "$T/err"
+"$T/frs-query" -d "$DB" --serve --listen 999.1.1.1:1 2>"$T/err"; rc=$?
+check "--serve messages name it (exit $rc: $(cat "$T/err"))" [ $rc -eq 2 ] && check "… frs-query: invalid listen address" grep -q "^frs-query: invalid listen address" "$T/err"
+n=$("$Q" -d "$DB" -n 0 Marseille); rc=$?
+check "-n 0 prints only the count of matching articles ($n, exit $rc)" [ "$n" = 5 -a $rc -eq 0 ]
+"$Q" -d "$DB" -n 0 zzzqqq >"$T/out" 2>&1; rc=$?
+check "-n 0 with no match prints 0, exit 1 ($(cat "$T/out"), $rc)" [ "$(cat "$T/out")" = 0 -a $rc -eq 1 ]
+"$Q" -d "$DB" --json -n 0 Marseille >/dev/null; rc=$?
+check "--json -n 0: exit 0 when something matches ($rc)" [ $rc -eq 0 ]
+"$Q" -d "$DB" --json --explain Marseille >"$T/num.json"
+check "JSON numbers: scores with at most 4 decimals, times 3, explain 6" python3 -c '
+import re,sys
+t=open(sys.argv[1]).read()
+def decimals(key):
+    return [len(m) for m in re.findall(r"\"%s\": -?[0-9]+\.([0-9]+)" % key, t)]
+assert decimals("score") and max(decimals("score")) <= 4, decimals("score")
+assert max(decimals("took_ms")) <= 3, decimals("took_ms")
+assert max(decimals("idf")) <= 6, decimals("idf")
+assert not re.search(r"[0-9]\.[0-9]{7,}", t)' "$T/num.json"
+check "--batch --json: scores with at most 4 decimals" bash -c "printf 'm\tMarseille\n' | '$Q' -d '$DB' --batch --json | python3 -c 'import re,sys; t=sys.stdin.read(); assert \"score\" in t and not re.search(r\"[0-9]\.[0-9]{5,}\", t), t'"
+"$Q" --help >"$T/help"
+check "--help has a Query syntax section with the operators and prefixes" bash -c "grep -qx 'Query syntax:' '$T/help' && grep -q 'OR' '$T/help' && grep -q 'vél\*' '$T/help'"
+for e in 0 1 2 3 4 5; do
+    check "--help explains exit status $e" grep -q "$e [a-z(]" <(sed -n '/^Exit status/,$p' "$T/help")
+done
+
+# --- the demo indexes each article once ---------------------------------------------
+tests/demo.sh "$BIN" >"$T/demo.out" 2>&1; rc=$?
+check "make demo's script runs (exit $rc)" [ $rc -eq 0 ]
+check "the demo indexes the 48 articles once each" python3 -c '
+import json,sys
+d=json.load(sys.stdin)
+assert d["ok"] and d["articles"] == 48 and d["duplicated_articles"] == 0, d' < <("$Q" -d "$BIN/demo-db" --check --json)
+dup=$(grep -E '^ *[0-9]+\. ' "$T/demo.out" | sed 's/  ([0-9.]*)$//; s/^ *[0-9]*\. //' | awk 'BEGIN{q=0} {print}' | sort | uniq -d | head -3)
+check "no title is shown twice by one demo query (dups: $dup)" python3 -c '
+import re,sys
+for part in open(sys.argv[1]).read().split("== query")[1:]:
+    titles=[re.sub(r"  \([0-9.]+\)$","",l.split(". ",1)[1]) for l in part.split("\n") if re.match(r"^ *[0-9]+\. ", l)]
+    assert len(titles) == len(set(titles)), titles' "$T/demo.out"
+rm -rf "$BIN/demo-db"
+
+# the README shows the default output as it is, on the bundled corpus
+check "the README's excerpt of the default output is the real one" python3 -c '
+import subprocess,sys
+lines=open("README.md").read().split("\n")
+for cmd in ("$ query -d news.db -n 2 \x27pomme de terre\x27", "$ query -d news.db -n 0 Marseille"):
+    i=lines.index("    " + cmd)
+    shown=[]
+    for l in lines[i + 1:]:
+        if l.startswith("    $") or not (l.startswith("    ") or l == ""):
+            break
+        shown.append(l[4:])
+    while shown and shown[-1] == "":
+        shown.pop()
+    args=["-n", "2", "pomme de terre"] if "pomme" in cmd else ["-n", "0", "Marseille"]
+    real=subprocess.run([sys.argv[1], "-d", sys.argv[2], "--color", "never"] + args,
+                        capture_output=True, text=True).stdout.rstrip("\n").split("\n")
+    assert shown == real, (shown, real)' "$Q" "$DB"
+
 # --- man pages a sysadmin can trust, README tables that render ----------------------
 for page in frs-query frs-indexer; do
     check "$page.1: mandoc -Tlint is clean ($(mandoc -Tlint docs/$page.1 2>&1 | head -3))" bash -c "[ -z \"\$(mandoc -Tlint docs/$page.1 2>&1)\" ]"

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "longq.h"
 #include "qparse.h"
 #include "server.h"
 #include "utf8.h"
@@ -27,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     frs_status_t rc = frs_api_parse_search(qs, &req, &err);
     if (rc == FRS_OK) {
         if (!req.q || !frs_utf8_valid(req.q, req.qlen) ||
-            req.qlen > FRS_QUERY_MAX_BYTES || req.limit > FRS_API_MAX_LIMIT ||
+            req.qlen > FRS_QUERY_MAX_TEXT || req.limit > FRS_API_MAX_LIMIT ||
             req.offset > FRS_API_MAX_OFFSET || !req.pre_tag ||
             !req.pre_tag[0] || !req.post_tag || !req.post_tag[0] ||
             strlen(req.pre_tag) > FRS_API_MAX_TAG_BYTES ||

@@ -3,7 +3,8 @@
 // `meilisearch`, tests/web/package.json) against `query --serve`: health,
 // version, the index, search (POST and GET), filters (string and array),
 // sort by date, facets, pages, highlighting and cropping, ranking scores,
-// multi-search, stats, the suggestion, and the errors the client raises.
+// multi-search, stats, the suggestion, the errors the client raises,
+// documents (getDocument, getDocuments), settings and facet search.
 // Expected values come from frs's own API (/search) on the same index, or
 // from the definition of the parameter.  Run by tests/web/run.sh:
 //   node meili.test.mjs http://127.0.0.1:PORT UID
@@ -177,6 +178,50 @@ async function main() {
   e = await raised(client.deleteIndex(uid));
   check('deleting the index: read_only_api', e instanceof MeilisearchApiError && e.cause.code === 'read_only_api');
   check('the index is still there', (await index.search('vélo')).hits.length === want.length);
+
+  // --- documents, settings, facet search
+  const h1 = all.hits.find((h) => h.date && h.url);
+  const doc = await index.getDocument(h1.id);
+  const fromFrs = await (await fetch(base + '/search?' + new URLSearchParams({ q: h1.title, articles: 1, limit: 100 }))).json();
+  check('getDocument: the article as its hit shows it, with its whole body',
+    ['id', 'title', 'url', 'date', 'year', 'month', 'timestamp'].every((k) => doc[k] === h1[k]) &&
+    typeof doc.body === 'string' && doc.body.length > h1.passage.length && doc.body.includes(h1.passage) &&
+    fromFrs.hits.some((x) => x.article_id === h1.id));
+  const few = await index.getDocument(h1.id, { fields: ['id', 'year'] });
+  check('getDocument with fields', same(few, { id: h1.id, year: h1.year }));
+  e = await raised(index.getDocument('inconnu-42'));
+  check('getDocument of an unknown id: document_not_found (404)', e instanceof MeilisearchApiError &&
+    e.cause.code === 'document_not_found' && e.response.status === 404);
+  const seen = [];
+  for (let offset = 0; offset < all.estimatedTotalHits; offset += 9) {
+    const page = await index.getDocuments({ offset, limit: 9, fields: ['id'] });
+    check('getDocuments: a page (' + offset + ')', page.offset === offset && page.limit === 9 &&
+      page.total === all.estimatedTotalHits && page.results.every((d) => same(Object.keys(d), ['id'])));
+    seen.push(...page.results.map((d) => d.id));
+  }
+  check('getDocuments: pages go over every article once', seen.length === all.estimatedTotalHits &&
+    same([...new Set(seen)].sort(), all.hits.map((h) => h.id).sort()));
+  const d24 = await index.getDocuments({ filter: 'year = 2024', limit: 100 });
+  check('getDocuments with a filter (POST /documents/fetch)', d24.total === all.hits.filter((h) => h.year === 2024).length &&
+    d24.results.length === d24.total && d24.results.every((d) => d.year === 2024 && typeof d.body === 'string'));
+  const settings = await index.getSettings();
+  check('getSettings', same(settings.filterableAttributes, ['year', 'month', 'date', 'timestamp']) &&
+    same(settings.sortableAttributes, ['date', 'timestamp']) && settings.pagination.maxTotalHits === 1000 &&
+    settings.typoTolerance.enabled === false);
+  check('getFilterableAttributes', same(await index.getFilterableAttributes(), settings.filterableAttributes));
+  check('getSortableAttributes and getPagination', same(await index.getSortableAttributes(), settings.sortableAttributes) &&
+    same(await index.getPagination(), { maxTotalHits: 1000 }));
+  const fvy = await index.searchForFacetValues({ facetName: 'year', facetQuery: '202' });
+  check('searchForFacetValues: the years of the facets, with their counts',
+    same(fvy.facetHits, Object.entries(years).filter(([y]) => y.startsWith('202')).sort().map(([value, count]) => ({ value, count }))) &&
+    fvy.facetHits.length > 1 && fvy.facetQuery === '202');
+  const fvq = await index.searchForFacetValues({ facetName: 'month', q: 'vélo' });
+  const vm = (await index.search('vélo', { facets: ['month'], limit: 0 })).facetDistribution.month;
+  check('searchForFacetValues with q: counted over its articles',
+    same(fvq.facetHits, Object.entries(vm).sort().map(([value, count]) => ({ value, count }))) && fvq.facetHits.length > 0);
+  e = await raised(index.searchForFacetValues({ facetName: 'title' }));
+  check('searchForFacetValues on another attribute: invalid_facet_search_facet_name',
+    e instanceof MeilisearchApiError && e.cause.code === 'invalid_facet_search_facet_name');
 }
 
 main()

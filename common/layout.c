@@ -731,7 +731,6 @@ static frs_status_t stub_shards(const char *path, frs_layout_stats_t *st)
     }
     st->nshards = n;
     st->size_bytes = 0; /* local shards only: remote ones are elsewhere */
-    const char *latest = ""; /* the latest update of a local shard */
     for (size_t i = 0; i < n; i++) {
         frs_layout_shard_t *sh = &st->shards[i];
         sh->type = strdup(e[i].type);
@@ -743,15 +742,22 @@ static frs_status_t stub_shards(const char *path, frs_layout_stats_t *st)
         st->nlocal++;
         local_shard(sh, e[i].path, &st->compatible);
         st->size_bytes += sh->size_bytes;
-        if (sh->last_update && strcmp(sh->last_update, latest) > 0)
-            latest = sh->last_update;
     }
     frs_stub_free(e, n);
-    if (latest[0]) {
-        free(st->last_update);
-        st->last_update = strdup(latest);
-    }
     return FRS_OK;
+}
+
+/* Keep the latest frs.updated of any shard, local or remote. */
+static void on_updated(void *ctx, const char *shard, int remote,
+                       const char *value)
+{
+    char **latest = ctx;
+    (void)shard;
+    (void)remote;
+    if (*latest && strcmp(value, *latest) > 0) {
+        free(*latest);
+        *latest = strdup(value);
+    }
 }
 
 /* Fill *st from the reader xr of the index at path. */
@@ -779,13 +785,14 @@ static frs_status_t stats_of(const char *path, frs_xr_t *xr, unsigned flags,
     rc = stub_shards(path, st);
     if (rc != FRS_OK || !st->stub)
         return rc;
-    /* a stub: the metadata above is its first shard's; count the articles
-     * (one A term each, each in one shard) */
-    unsigned long long n = 0;
-    rc = frs_xr_count_terms(xr, FRS_PFX_ARTICLE, &n);
+    /* a stub: the metadata above is its first shard's; the articles are
+     * the documents of every shard (one document an article), the last
+     * update the latest of any shard, remote ones included */
+    st->articles = (long long)xs.doccount;
+    rc = frs_xr_each_shard_metadata(xr, FRS_META_UPDATED, on_updated,
+                                    &st->last_update);
     if (rc != FRS_OK)
         return frs_fail(errmsg, rc, "%s: %s", path, frs_xr_errmsg(xr));
-    st->articles = (long long)n;
     return st->last_update ? FRS_OK : FRS_ENOMEM;
 }
 

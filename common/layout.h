@@ -186,15 +186,15 @@ typedef struct {
 } frs_layout_shard_t;
 
 typedef struct {
-    /* one document per article: frs.articles of one database (-1 when not
-     * recorded), the number of article ids over the shards of a stub */
+    /* frs.articles of one database (-1 when not recorded); the documents
+     * of every shard of a stub (one document an article) */
     long long articles;
     unsigned long long distinct_terms; /* with FRS_LAYOUT_STATS_TERMS */
     unsigned long long size_bytes;     /* here: the database, or the local
                                           shards of a stub */
     double avlength;                   /* average article length, terms */
     /* "" when absent; a stub's are its first shard's, but last_update,
-     * the latest of its local shards */
+     * the latest of any of its shards, remote ones included */
     char *schema, *analyzer, *settings, *last_update;
     int compatible;  /* this program's schema and analyzer versions (every
                         local shard holding articles, for a stub) */

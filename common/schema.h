@@ -59,6 +59,11 @@ enum {
                                               --compact: its frs.updated
                                               then, so that an unchanged
                                               shard is not compacted again */
+/* An unsharded database as it was compacted, by --compact, --rebuild or
+ * its first build: its size in bytes and its number of articles then,
+ * decimal; the baseline of --auto-compact (absent: never compacted). */
+#define FRS_META_COMPACT_BYTES "frs.compact_bytes"
+#define FRS_META_COMPACT_ARTICLES "frs.compact_articles"
 
 #include "frs.h"
 

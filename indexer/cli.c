@@ -68,6 +68,11 @@ static void usage(FILE *out)
 "      --delete-from FILE   delete the article ids listed in FILE, one a line\n"
 "      --compact            compact the database and switch atomically\n"
 "                           (sharded: every shard but the newest)\n"
+"      --auto-compact RATIO after a run that changed an unsharded database,\n"
+"                           compact it (as --compact) when it exceeds RATIO\n"
+"                           times its size at the last compaction or full\n"
+"                           build, scaled by its article count (default\n"
+"                           %.1f; 0: never)\n"
 "      --shard-by SCHEME    make DBDIR a sharded index: one database per\n"
 "                           year, per month, or hash:N (N shards by id);\n"
 "                           later runs need no option (docs/scaling.md)\n"
@@ -94,7 +99,8 @@ static void usage(FILE *out)
 "or an error (what was committed is whole); 5 busy: the database is\n"
 "locked by another indexer.  Every run writes its --summary /\n"
 "--json-summary, failed or not.\n",
-            prog, prog, FRS_PRUNE_DEFAULT_PERCENT, FRS_PASSAGE_MIN_WORDS,
+            prog, prog, FRS_PRUNE_DEFAULT_PERCENT, FRS_RUN_AUTO_COMPACT,
+            FRS_PASSAGE_MIN_WORDS,
             FRS_PASSAGE_MAX_WORDS,
             FRS_INDEXER_BATCH, FRS_INDEXER_BULK_BATCH,
             FRS_INGEST_MAX_ARTICLE_BYTES);
@@ -199,7 +205,7 @@ static int parse_uint(const char *s, unsigned *out)
 enum { O_DELETE = 256, O_DELETE_FROM, O_PMIN, O_PMAX, O_BATCH,
        O_MAXBYTES, O_WAIT, O_STRICT, O_SUMMARY, O_JSON_SUMMARY, O_LOG,
        O_PRUNE, O_REBUILD, O_COMPACT, O_JOBS, O_VERSION, O_SHARD_BY,
-       O_MAX_PRUNE };
+       O_MAX_PRUNE, O_AUTO_COMPACT };
 static const struct option opts[] = {
     {"db", required_argument, 0, 'd'},
     {"delete", required_argument, 0, O_DELETE},
@@ -217,6 +223,7 @@ static const struct option opts[] = {
     {"max-prune", required_argument, 0, O_MAX_PRUNE},
     {"rebuild", no_argument, 0, O_REBUILD},
     {"compact", no_argument, 0, O_COMPACT},
+    {"auto-compact", required_argument, 0, O_AUTO_COMPACT},
     {"jobs", required_argument, 0, O_JOBS},
     {"shard-by", required_argument, 0, O_SHARD_BY},
     {"verbose", no_argument, 0, 'v'},
@@ -263,6 +270,19 @@ static int value_option(cli_t *c, int opt, const char *arg, char *why,
         snprintf(why, n, "invalid --max-prune '%s': a number of articles, "
                  "or a percentage such as 10%%", arg);
         return 0;
+    case O_AUTO_COMPACT: {
+        char *end;
+        errno = 0;
+        double v = strtod(arg, &end);
+        if (!errno && end != arg && *end == '\0' && (v == 0 || v >= 1) &&
+            v <= 1000) {
+            c->o.auto_compact = v;
+            return 1;
+        }
+        snprintf(why, n, "invalid --auto-compact '%s': 0 (off) or a ratio "
+                 "from 1 to 1000", arg);
+        return 0;
+    }
     case O_SHARD_BY:
         c->shard_by_text = arg;
         if (frs_shards_parse(arg, &c->shard_by) == FRS_OK)
@@ -315,6 +335,7 @@ static int parse_options(cli_t *c, int argc, char **argv, char *why,
                                             : "unrecognized option '%s'",
                          argv[optind - 1]);
         } else if (opt == O_MAX_PRUNE || opt == O_SHARD_BY ||
+                   opt == O_AUTO_COMPACT ||
                    opt == O_PMIN || opt == O_PMAX || opt == O_BATCH ||
                    opt == O_MAXBYTES || opt == O_WAIT || opt == O_JOBS) {
             char what[512];

@@ -14,17 +14,44 @@
 #include "schema.h"
 #include "xdb.h"
 
-/* Compact the database at path into dst (claimed as ours); with mark,
- * record in the copy that it was compacted when its frs.updated said mark
- * (FRS_META_COMPACTED).  *errmsg says why it failed. */
+frs_status_t frs_run_record_size(const char *path, char **errmsg)
+{
+    *errmsg = NULL;
+    unsigned long long bytes = frs_dbswap_size(path);
+    frs_xdb_t *db = NULL;
+    char *arts = NULL, num[32];
+    frs_status_t rc = frs_xdb_open(path, FRS_XDB_NO_SYNC, &db, errmsg);
+    if (rc != FRS_OK)
+        return rc;
+    snprintf(num, sizeof num, "%llu", bytes);
+    rc = frs_xdb_get_metadata(db, FRS_META_ARTICLES, &arts);
+    if (rc == FRS_OK)
+        rc = frs_xdb_set_metadata(db, FRS_META_COMPACT_BYTES, num);
+    if (rc == FRS_OK)
+        rc = frs_xdb_set_metadata(db, FRS_META_COMPACT_ARTICLES,
+                                  arts[0] ? arts : "0");
+    if (rc == FRS_OK)
+        rc = frs_xdb_commit(db);
+    if (rc != FRS_OK)
+        frs_fail(errmsg, rc, "%s: %s", path, frs_xdb_errmsg(db));
+    free(arts);
+    frs_xdb_free(db);
+    return rc;
+}
+
+/* Compact the database at path into dst (claimed as ours).  With mark (a
+ * shard), record in the copy that it was compacted when its frs.updated
+ * said mark (FRS_META_COMPACTED); without (a database), record its size
+ * (frs_run_record_size).  *errmsg says why it failed. */
 static frs_status_t compact_into(const char *path, const char *dst,
                                  const char *mark, char **errmsg)
 {
     frs_status_t rc = frs_xdb_compact(path, dst, errmsg);
+    if (rc != FRS_OK || !mark)
+        return rc == FRS_OK ? frs_run_record_size(dst, errmsg) : rc;
     frs_xdb_t *db = NULL;
-    if (rc == FRS_OK && mark)
-        rc = frs_xdb_open(dst, FRS_XDB_NO_SYNC, &db, errmsg);
-    if (rc == FRS_OK && mark) {
+    rc = frs_xdb_open(dst, FRS_XDB_NO_SYNC, &db, errmsg);
+    if (rc == FRS_OK) {
         rc = frs_xdb_set_metadata(db, FRS_META_COMPACTED, mark);
         if (rc == FRS_OK)
             rc = frs_xdb_commit(db);
@@ -216,4 +243,87 @@ frs_status_t frs_run_compact(frs_run_t *r)
         return FRS_ENOTFOUND;
     }
     return compact_database(r, l);
+}
+
+/* ---------- --auto-compact ---------- */
+
+/* The size the database at path would have compacted: the size recorded
+ * at its last compaction, scaled by its articles now over its articles
+ * then.  0 when none was recorded (or it cannot be read). */
+static unsigned long long expected_size(const char *path)
+{
+    frs_xr_t *xr = NULL;
+    char *err = NULL, *bytes = NULL, *then = NULL, *now = NULL;
+    double want = 0;
+    if (frs_xr_open(path, &xr, &err) == FRS_OK &&
+        frs_xr_get_metadata(xr, FRS_META_COMPACT_BYTES, &bytes) == FRS_OK &&
+        frs_xr_get_metadata(xr, FRS_META_COMPACT_ARTICLES, &then) ==
+            FRS_OK &&
+        frs_xr_get_metadata(xr, FRS_META_ARTICLES, &now) == FRS_OK) {
+        double b = strtod(bytes, NULL), t = strtod(then, NULL),
+               n = strtod(now, NULL);
+        want = t > 0 && n > 0 ? b * n / t : b;
+    }
+    free(bytes);
+    free(then);
+    free(now);
+    free(err);
+    frs_xr_free(xr);
+    return want > 0 ? (unsigned long long)want : 0;
+}
+
+/* Does the database at path still open? */
+static int still_opens(const char *path)
+{
+    frs_xr_t *xr = NULL;
+    char *err = NULL;
+    frs_status_t rc = frs_xr_open(path, &xr, &err);
+    free(err);
+    frs_xr_free(xr);
+    return rc == FRS_OK;
+}
+
+frs_status_t frs_run_auto_compact(frs_run_t *r)
+{
+    frs_summary_t *m = &r->sum;
+    if (r->o.auto_compact <= 0) {
+        m->auto_compact = "off";
+        return FRS_OK;
+    }
+    unsigned long long want = expected_size(r->o.db);
+    m->auto_bytes = frs_dbswap_size(r->o.db);
+    if (want == 0) {
+        m->auto_compact = "no baseline";
+        frs_run_say(r, FRS_SAY_VERBOSE, "%s records no compacted size: "
+                    "--auto-compact starts after its next --compact",
+                    r->o.db);
+        return FRS_OK;
+    }
+    m->auto_limit = (unsigned long long)(r->o.auto_compact * (double)want);
+    if (m->auto_bytes <= m->auto_limit) {
+        m->auto_compact = "not needed";
+        return FRS_OK;
+    }
+    frs_run_say(r, FRS_SAY_VERBOSE, "%s: %.1f MB, over %.1f MB "
+                "(--auto-compact %g): compacting", r->o.db,
+                (double)m->auto_bytes / 1e6, (double)m->auto_limit / 1e6,
+                r->o.auto_compact);
+    frs_layout_lock_t *l = NULL;
+    char *err = NULL;
+    unsigned long long bytes_before = m->bytes_before;
+    r->soft = 1; /* what fails from here on is a warning */
+    frs_status_t rc = frs_layout_lock(r->o.db, r->o.wait_s, &l, &err);
+    if (rc == FRS_OK)
+        rc = compact_database(r, l); /* releases l */
+    else
+        frs_run_say(r, FRS_SAY_ERROR, "%s", err ? err : frs_strerror(rc));
+    r->soft = 0;
+    free(err);
+    m->bytes_before = bytes_before;
+    m->auto_compact = rc == FRS_OK ? "done" : "failed";
+    if (rc == FRS_OK || still_opens(r->o.db))
+        return FRS_OK;
+    frs_run_say(r, FRS_SAY_ERROR, "%s cannot be opened after a failed "
+                "auto-compaction", r->o.db);
+    return FRS_EIO;
 }

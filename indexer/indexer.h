@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT
- * indexer.h: turning articles into passage documents in a Xapian database,
- * incrementally: an article whose content hash is unchanged is skipped, a
- * changed one has all its passages replaced.  Changes are grouped in
+ * indexer.h: turning articles into documents of a Xapian database (one an
+ * article, its passages inside: docbuild.h), incrementally: an article
+ * whose content hash is unchanged is skipped, a changed one replaced.  Changes are grouped in
  * transactions of whole articles, so readers never see part of an article.
  *
  * The database is either one Xapian database or a sharded index (layout.h,

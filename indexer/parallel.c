@@ -13,7 +13,6 @@
 #include "dbswap.h"
 #include "analyzer.h"
 #include "schema.h"
-#include "strset.h"
 #include "xdb.h"
 
 #define QUEUE_CAP 64
@@ -34,8 +33,6 @@ typedef struct {
     frs_indexer_t *ix;       /* writing paths[nparts - 1] */
     unsigned long in_part;   /* articles indexed into it */
     frs_indexer_counts_t done; /* counts of the finished parts */
-    unsigned long moved;     /* ids whose earlier copy was in an older part */
-    frs_strset_t *where;     /* article id -> its part + 1 */
     pthread_mutex_t mu;
     pthread_cond_t not_empty, not_full;
     item_t q[QUEUE_CAP];
@@ -50,7 +47,6 @@ struct frs_pbuild {
     unsigned jobs;
     unsigned long part_articles; /* start a new part after this many */
     frs_indexer_opts_t wo;       /* options of the part databases */
-    frs_strset_t *route; /* article id -> its worker + 1 */
     frs_indexer_opts_t o;
     worker_t *w;
     char err[512];               /* frs_pbuild_errmsg */
@@ -121,45 +117,12 @@ static frs_status_t end_part(worker_t *w)
     return FRS_OK;
 }
 
-/* Delete article id from the finished part at path (its later copy is being
- * indexed into the current part). */
-static frs_status_t delete_from(worker_t *w, const char *path, const char *id)
-{
-    frs_indexer_t *old = NULL;
-    char *err = NULL;
-    frs_status_t rc = frs_indexer_open(path, &w->pb->wo, &old, &err);
-    if (rc == FRS_OK)
-        rc = frs_indexer_delete(old, id, NULL);
-    if (rc == FRS_OK)
-        rc = frs_indexer_commit(old);
-    if (rc != FRS_OK)
-        snprintf(w->err, sizeof w->err, "%s: %s", path,
-                 err ? err : old ? frs_indexer_errmsg(old) : frs_strerror(rc));
-    free(err);
-    frs_indexer_free(old);
-    return rc;
-}
-
 /* Index article a into worker w's current part: a part is kept small
  * (pb->part_articles), because Xapian's cost per document grows with the
- * database it writes into; an id met in an older part is deleted there. */
+ * database it writes into.  Each id comes once (parallel.h). */
 static frs_status_t worker_add(worker_t *w, const frs_article_t *a)
 {
-    size_t len = strlen(a->id);
-    unsigned was = frs_strset_get(w->where, a->id, len);
-    unsigned cur = (unsigned)w->nparts;
-    frs_status_t rc = FRS_OK;
-    if (was != cur) {
-        if (was) {
-            rc = delete_from(w, w->paths[was - 1], a->id);
-            w->moved++;
-        }
-        if (rc == FRS_OK)
-            rc = frs_strset_incr(w->where, a->id, len, cur - was);
-        if (rc != FRS_OK)
-            return rc;
-    }
-    rc = frs_indexer_add(w->ix, a);
+    frs_status_t rc = frs_indexer_add(w->ix, a);
     if (rc != FRS_OK)
         return rc;
     if (++w->in_part < w->pb->part_articles)
@@ -253,14 +216,12 @@ void frs_pbuild_free(frs_pbuild_t *pb)
             free(w->paths[i]);
         }
         free(w->paths);
-        frs_strset_free(w->where);
         pthread_mutex_destroy(&w->mu);
         pthread_cond_destroy(&w->not_empty);
         pthread_cond_destroy(&w->not_full);
     }
     free(pb->w);
     free(pb->dst);
-    frs_strset_free(pb->route);
     free(pb);
 }
 
@@ -277,10 +238,9 @@ frs_status_t frs_pbuild_new(const char *dst, unsigned jobs,
         return FRS_ENOMEM;
     pb->w = calloc(jobs, sizeof *pb->w);
     pb->dst = strdup(dst);
-    if (!pb->w || !pb->dst || frs_strset_new(&pb->route) != FRS_OK) {
+    if (!pb->w || !pb->dst) {
         free(pb->w);
         free(pb->dst);
-        frs_strset_free(pb->route);
         free(pb);
         return FRS_ENOMEM;
     }
@@ -306,9 +266,7 @@ frs_status_t frs_pbuild_new(const char *dst, unsigned jobs,
     }
     for (unsigned k = 0; k < jobs && rc == FRS_OK; k++) {
         worker_t *w = &pb->w[k];
-        rc = frs_strset_new(&w->where);
-        if (rc == FRS_OK)
-            rc = new_part(w, errmsg);
+        rc = new_part(w, errmsg);
         if (rc == FRS_OK) {
             if (pthread_create(&w->thread, NULL, work, w) != 0)
                 rc = FRS_EINTERNAL;
@@ -324,36 +282,27 @@ frs_status_t frs_pbuild_new(const char *dst, unsigned jobs,
     return FRS_OK;
 }
 
-/* The worker for article id: the one that had it already (a later copy in
- * the inputs must replace it in the same part), else the least busy one,
- * so that no worker waits while another's queue is full. */
-static frs_status_t route(frs_pbuild_t *pb, const char *id, worker_t **out)
+/* The least busy worker, so that no worker waits while another's queue
+ * is full. */
+static worker_t *least_busy(frs_pbuild_t *pb)
 {
-    size_t len = strlen(id);
-    unsigned k = frs_strset_get(pb->route, id, len);
-    if (k == 0) {
-        size_t least = (size_t)-1;
-        for (unsigned j = 0; j < pb->jobs; j++) {
-            worker_t *w = &pb->w[j];
-            pthread_mutex_lock(&w->mu);
-            if (w->n < least) {
-                least = w->n;
-                k = j + 1;
-            }
-            pthread_mutex_unlock(&w->mu);
+    worker_t *best = &pb->w[0];
+    size_t least = (size_t)-1;
+    for (unsigned j = 0; j < pb->jobs; j++) {
+        worker_t *w = &pb->w[j];
+        pthread_mutex_lock(&w->mu);
+        if (w->n < least) {
+            least = w->n;
+            best = w;
         }
-        if (frs_strset_incr(pb->route, id, len, k) != FRS_OK)
-            return FRS_ENOMEM;
+        pthread_mutex_unlock(&w->mu);
     }
-    *out = &pb->w[k - 1];
-    return FRS_OK;
+    return best;
 }
 
 frs_status_t frs_pbuild_add(frs_pbuild_t *pb, const frs_article_t *a)
 {
-    worker_t *w = NULL;
-    if (route(pb, a->id, &w) != FRS_OK)
-        return FRS_ENOMEM;
+    worker_t *w = least_busy(pb);
     item_t it = {strdup(a->id), dup_or_null(a->title), dup_or_null(a->url),
                  dup_or_null(a->date), malloc(a->body_len + 1),
                  strdup(a->source), a->body_len, a->line};
@@ -402,7 +351,7 @@ frs_status_t frs_pbuild_finish(frs_pbuild_t *pb, frs_indexer_counts_t *counts,
     size_t n = 0;
     for (unsigned k = 0; k < pb->jobs; k++)
         n += pb->w[k].nparts;
-    const char **paths = calloc(n, sizeof *paths);
+    const char **paths = calloc(n ? n : 1, sizeof *paths);
     if (!paths)
         return FRS_ENOMEM;
     frs_status_t rc = FRS_OK;
@@ -414,9 +363,6 @@ frs_status_t frs_pbuild_finish(frs_pbuild_t *pb, frs_indexer_counts_t *counts,
             *errmsg = strdup(w->err);
         }
         add_counts(counts, &w->done);
-        /* an id indexed again in a later part was counted as added twice */
-        counts->added -= w->moved;
-        counts->updated += w->moved;
         for (size_t i = 0; i < w->nparts; i++)
             paths[n++] = w->paths[i];
     }

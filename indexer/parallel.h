@@ -1,17 +1,16 @@
 /* SPDX-License-Identifier: MIT
  * parallel.h: building a new database on every core.  Articles are handed
- * to N worker threads, each new id to the least busy worker and a repeated
- * id to the worker that had it (so its copies meet there, in input order);
- * each worker has its own analyzer and writes its own part databases
+ * to N worker threads, each to the least busy worker; each worker has its own analyzer and writes its own part databases
  * (Xapian's write path, not French analysis, is the cost, and separate
  * databases share no lock); at the end the parts are merged by Xapian
  * compaction into one compact database.
  *
  * A worker starts a new part every FRS_PBUILD_PART_ARTICLES articles:
  * Xapian's cost per document grows with the database written into, so
- * small parts keep it flat, and the final merge takes them all at once.  A
- * repeated id whose earlier copy is in an older part is deleted there.
- * (The environment variable FRS_PART_ARTICLES sets another part size, for
+ * small parts keep it flat, and the final merge takes them all at once.
+ * Each article id must come once: the feed (feed.h) hands on the first
+ * copy of an id and drops the later ones, so that no two parts hold the
+ * same article.  (The environment variable FRS_PART_ARTICLES sets another part size, for
  * tests.)
  *
  * Ownership: the builder copies every article it is given.  The parts live
@@ -36,7 +35,8 @@ frs_status_t frs_pbuild_new(const char *dst, unsigned jobs,
                             const frs_indexer_opts_t *o, frs_pbuild_t **out,
                             char **errmsg);
 
-/* Queue one article (copied; blocks while the queue is full).  Returns the
+/* Queue one article (copied; blocks while the queue is full), whose id
+ * was not given before.  Returns the
  * first failure of any worker, so the caller stops feeding. */
 frs_status_t frs_pbuild_add(frs_pbuild_t *pb, const frs_article_t *a);
 

@@ -31,6 +31,7 @@ void frs_run_opts_init(frs_run_opts_t *o)
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
     o->jobs = ncpu > 0 ? (unsigned)(ncpu < 64 ? ncpu : 64) : 1;
     o->max_article_bytes = FRS_INGEST_MAX_ARTICLE_BYTES;
+    o->auto_compact = FRS_RUN_AUTO_COMPACT;
 }
 
 /* ---------- messages ---------- */
@@ -39,7 +40,12 @@ static void vsay(frs_run_t *r, frs_say_level_t level, const char *fmt,
                  va_list ap)
 {
     char msg[1024];
-    vsnprintf(msg, sizeof msg, fmt, ap);
+    int n = 0;
+    if (r->soft && level == FRS_SAY_ERROR) { /* --auto-compact's failure */
+        n = snprintf(msg, sizeof msg, "warning: auto-compaction: ");
+        level = FRS_SAY_NOTE;
+    }
+    vsnprintf(msg + n, sizeof msg - (size_t)n, fmt, ap);
     if (level == FRS_SAY_ERROR && !r->error[0])
         snprintf(r->error, sizeof r->error, "%s", msg);
     if (r->o.say)
@@ -405,6 +411,10 @@ static frs_status_t run_incremental(frs_run_t *r)
     frs_indexer_shards(r->ix, &r->sum.shards, &r->sum.shards_written);
     frs_indexer_free(r->ix); /* discards anything not committed */
     r->ix = NULL;
+    const frs_indexer_counts_t *k = &r->sum.counts;
+    if (rc == FRS_OK && r->live.kind == FRS_LAYOUT_DATABASE &&
+        k->added + k->updated + k->deleted > 0)
+        rc = frs_run_auto_compact(r);
     return rc;
 }
 
@@ -477,6 +487,8 @@ static frs_status_t build_parallel(frs_run_t *r, const char *fresh)
         rc = rebuild_inputs_ok(r);
     if (rc == FRS_OK &&
         (rc = frs_pbuild_finish(r->pb, &r->sum.counts, &err)) != FRS_OK)
+        frs_run_fail(r, rc, err);
+    if (rc == FRS_OK && (rc = frs_run_record_size(fresh, &err)) != FRS_OK)
         frs_run_fail(r, rc, err);
     frs_pbuild_free(r->pb);
     r->pb = NULL;

@@ -54,6 +54,12 @@ typedef struct {
     frs_indexer_opts_t o;            /* passages; batch_articles 0: the
                                         default of the kind of run */
     size_t max_article_bytes;        /* --max-article-bytes */
+    double auto_compact;             /* --auto-compact RATIO: after an
+                                        incremental run that changed an
+                                        unsharded database, compact it when
+                                        bigger than RATIO x its size at the
+                                        last compaction (scaled by its
+                                        article count); 0: never */
     /* every message of the run, one line without its newline */
     void (*say)(void *ctx, frs_say_level_t level, const char *msg);
     /* optional: after each article read (articles, input bytes read), and
@@ -66,6 +72,9 @@ typedef struct {
 /* Every field at its default (what `indexer -d DB` without options does);
  * db, inputs and the callbacks are left for the caller. */
 void frs_run_opts_init(frs_run_opts_t *o);
+
+/* The default --auto-compact ratio. */
+#define FRS_RUN_AUTO_COMPACT 1.5
 
 typedef struct frs_run frs_run_t;
 

@@ -15,6 +15,7 @@ struct frs_run {
     frs_run_opts_t o;        /* the caller's options (borrowed strings) */
     frs_layout_info_t live;  /* what DBDIR is (frs_run_prepare) */
     int first_build;         /* no database yet: built as --rebuild */
+    int soft;                /* errors said are warnings (auto-compaction) */
     frs_feed_t *feed;        /* the inputs read (counts, duplicates) */
     frs_indexer_t *ix;       /* incremental, or a sharded rebuild */
     frs_pbuild_t *pb;        /* an unsharded rebuild */
@@ -54,5 +55,18 @@ void frs_run_discard(const char *path);
 
 /* --compact (compact.c). */
 frs_status_t frs_run_compact(frs_run_t *r);
+
+/* Record in the database at path (a work directory, not yet switched in)
+ * its size and its number of articles (FRS_META_COMPACT_BYTES and
+ * FRS_META_COMPACT_ARTICLES): the baseline of --auto-compact.  FRS_OK, or
+ * the failure (*errmsg, caller frees). */
+frs_status_t frs_run_record_size(const char *path, char **errmsg);
+
+/* After an incremental run that changed the unsharded database: compact
+ * it as --compact does when it outgrew --auto-compact times its baseline
+ * (compact.c).  Fills the summary's auto_compact.  A compaction that fails
+ * is a warning and FRS_OK, the committed database being intact; FRS_EIO
+ * (said) only if the database cannot be opened afterwards. */
+frs_status_t frs_run_auto_compact(frs_run_t *r);
 
 #endif

@@ -6,11 +6,18 @@
 #include <jansson.h>
 #include <string.h>
 
+#include "exitcodes.h"
+
 const char *frs_summary_status(int exit_code)
 {
-    static const char *const names[] = {"ok",     "rejects", "usage",
-                                         "schema", "failed",  "locked"};
-    return exit_code >= 0 && exit_code <= 5 ? names[exit_code] : "failed";
+    switch (exit_code) {
+    case INDEXER_EXIT_OK: return "ok";
+    case INDEXER_EXIT_REJECTS: return "rejects";
+    case INDEXER_EXIT_USAGE: return "usage";
+    case INDEXER_EXIT_SCHEMA: return "schema";
+    case INDEXER_EXIT_BUSY: return "locked";
+    default: return "failed";
+    }
 }
 
 static int set_int(json_t *j, const char *key, unsigned long long v)
@@ -39,6 +46,22 @@ static int add_counts(json_t *j, const frs_summary_t *s)
            set_int(j, "passages", k->passages);
 }
 
+/* "auto_compact": {"status", "bytes", "limit_bytes"}: what --auto-compact
+ * found after the run (bytes: the size then; index_bytes is the size at
+ * the end). */
+static int add_auto_compact(json_t *j, const frs_summary_t *s)
+{
+    json_t *a = json_object();
+    if (!a)
+        return -1;
+    int bad = set_str(a, "status", s->auto_compact);
+    if (s->auto_bytes)
+        bad |= set_int(a, "bytes", s->auto_bytes);
+    if (s->auto_limit)
+        bad |= set_int(a, "limit_bytes", s->auto_limit);
+    return bad | json_object_set_new(j, "auto_compact", a);
+}
+
 frs_status_t frs_summary_json(const frs_summary_t *s, FILE *out)
 {
     json_t *j = json_object();
@@ -58,6 +81,8 @@ frs_status_t frs_summary_json(const frs_summary_t *s, FILE *out)
     if (s->shards > 0)
         bad |= set_int(j, "shards", s->shards) |
                set_int(j, "shards_written", s->shards_written);
+    if (s->auto_compact)
+        bad |= add_auto_compact(j, s);
     frs_status_t rc = FRS_ENOMEM;
     if (!bad) {
         rc = json_dumpf(j, out, JSON_COMPACT) == 0 && fputc('\n', out) != EOF
@@ -118,7 +143,14 @@ frs_status_t frs_summary_text(const frs_summary_t *s, FILE *out)
         n += (size_t)snprintf(extra + n, sizeof extra - n,
                               ", skipped files %lu", f->skipped);
     if (s->prune && strcmp(s->prune, "done") != 0 && n < sizeof extra)
-        snprintf(extra + n, sizeof extra - n, ", prune %s", s->prune);
+        n += (size_t)snprintf(extra + n, sizeof extra - n, ", prune %s",
+                              s->prune);
+    if (s->auto_compact && (!strcmp(s->auto_compact, "done") ||
+                            !strcmp(s->auto_compact, "failed")) &&
+        n < sizeof extra)
+        snprintf(extra + n, sizeof extra - n, ", auto-compact%s from "
+                 "%.1f MB", s->auto_compact[0] == 'd' ? "ed" : " failed",
+                 (double)s->auto_bytes / 1e6);
     if (s->shards > 0)
         snprintf(shards, sizeof shards, ", shards written %u of %u",
                  s->shards_written, s->shards);

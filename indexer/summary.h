@@ -30,10 +30,18 @@ typedef struct {
     unsigned shards, shards_written; /* a sharded index; else 0 */
     unsigned compacted, already_compact; /* compact of a sharded index */
     const char *newest_left;             /*   the shard left as it is */
+    /* --auto-compact after an incremental run that changed an unsharded
+     * database: NULL (not considered), "off" (ratio 0), "no baseline"
+     * (no size recorded: never compacted or built whole by this version),
+     * "not needed", "done" or "failed" (a warning said why) */
+    const char *auto_compact;
+    unsigned long long auto_bytes;       /* the size it found */
+    unsigned long long auto_limit;       /* RATIO x the expected size */
+
 } frs_summary_t;
 
-/* The "status" word for an exit code: "ok" 0, "rejects" 1, "usage" 2,
- * "schema" 3, "failed" 4, "locked" 5. */
+/* The "status" word for an exit code (exitcodes.h): "ok", "rejects",
+ * "usage", "schema", "failed", "locked"; "failed" for any other. */
 const char *frs_summary_status(int exit_code);
 
 /* Write s as one JSON object and a newline.  FRS_OK, FRS_ENOMEM or FRS_EIO

@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dbswap.h"
 #include "http.h"
 #include "schema.h"
 #include "server_int.h"
@@ -85,8 +84,8 @@ static void run_with_retries(server_t *srv, req_t *rq, frs_searcher_t *s)
     rq->out = rc == FRS_OK ? out : frs_srv_error_json(rq, &err);
 }
 
-/* What the index says of itself, over every shard: the combined reader's
- * document count is exact, but its metadata is its first shard's only. */
+/* What the index says of itself, over every shard, as `query --stats` says
+ * it (frs_layout_stats), and its dated articles. */
 typedef struct {
     unsigned long long articles, dated;
     double avlength;
@@ -95,17 +94,6 @@ typedef struct {
     size_t shards, remote;
     char schema[16], analyzer[16];
 } index_facts_t;
-
-static void on_updated(void *ctx, const char *shard, int remote,
-                       const char *value)
-{
-    index_facts_t *f = ctx;
-    (void)shard;
-    f->shards++;
-    f->remote += remote ? 1 : 0;
-    if (strcmp(value, f->updated) > 0)
-        snprintf(f->updated, sizeof f->updated, "%s", value);
-}
 
 static int on_year(void *ctx, const char *term, size_t len,
                    unsigned long long tf)
@@ -116,54 +104,29 @@ static int on_year(void *ctx, const char *term, size_t len,
     return 0;
 }
 
-static char *meta(frs_xr_t *xr, const char *key)
-{
-    char *v = NULL;
-    if (frs_xr_get_metadata(xr, key, &v) != FRS_OK) {
-        free(v);
-        return NULL;
-    }
-    return v;
-}
-
-/* Bytes of the index on this machine: the local shards of a stub, or the
- * database directory. */
-static unsigned long long index_size(const char *db)
-{
-    frs_stub_entry_t *e = NULL;
-    size_t n = 0;
-    if (frs_stub_read(db, &e, &n) != FRS_OK)
-        return frs_dbswap_size(db);
-    unsigned long long size = 0;
-    for (size_t i = 0; i < n; i++)
-        if (e[i].path)
-            size += frs_dbswap_size(e[i].path);
-    frs_stub_free(e, n);
-    return size;
-}
-
 static frs_status_t index_facts(server_t *srv, frs_searcher_t *s,
                                 index_facts_t *f)
 {
     memset(f, 0, sizeof *f);
     frs_xr_t *xr = frs_searcher_reader(s);
-    frs_xr_stats_t st;
-    frs_status_t rc = frs_xr_stats(xr, &st);
-    if (rc == FRS_OK)
-        rc = frs_xr_each_shard_metadata(xr, FRS_META_UPDATED, on_updated, f);
+    frs_layout_stats_t st;
+    char *err = NULL;
+    frs_status_t rc = frs_layout_stats(srv->db, xr, 0, &st, &err);
+    free(err);
     if (rc == FRS_OK)
         rc = frs_xr_each_term(xr, FRS_PFX_YEAR, 0, on_year, &f->dated);
-    if (rc != FRS_OK)
-        return rc;
-    f->articles = st.doccount;
-    f->avlength = st.avlength;
-    f->size = index_size(srv->db);
-    char *schema = meta(xr, FRS_META_SCHEMA), *anv = meta(xr, FRS_META_ANALYZER);
-    snprintf(f->schema, sizeof f->schema, "%s", schema ? schema : "");
-    snprintf(f->analyzer, sizeof f->analyzer, "%s", anv ? anv : "");
-    free(schema);
-    free(anv);
-    return FRS_OK;
+    if (rc == FRS_OK) {
+        f->articles = st.articles < 0 ? 0 : (unsigned long long)st.articles;
+        f->avlength = st.avlength;
+        f->size = st.size_bytes;
+        f->shards = st.stub ? st.nshards : 1;
+        f->remote = st.nremote;
+        snprintf(f->updated, sizeof f->updated, "%s", st.last_update);
+        snprintf(f->schema, sizeof f->schema, "%s", st.schema);
+        snprintf(f->analyzer, sizeof f->analyzer, "%s", st.analyzer);
+    }
+    frs_layout_stats_clear(&st);
+    return rc;
 }
 
 static json_t *updated_json(const index_facts_t *f)

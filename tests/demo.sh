@@ -2,7 +2,8 @@
 # The main job on the bundled corpus: index it, then search it.
 # Usage: tests/demo.sh BUILD_DIR
 set -eu
-B=${1:-build}
+cd "$(dirname "$0")/.."
+B=${1:-build} # relative to the tree, or absolute
 DB="$B/demo-db"
 rm -rf "$DB"
 # corpus/articles.jsonl only: corpus/txt holds plain-text copies of 17 of

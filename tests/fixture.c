@@ -164,11 +164,17 @@ int frs_test_tmpdb(const char *tag, const frs_test_doc_t *docs, size_t n,
     return rc == FRS_OK ? 0 : -1;
 }
 
-int frs_test_tmpdb_free(char **root, char **db)
+int frs_test_tmpdir_free(char **root)
 {
     int rc = *root ? frs_test_rmtree(*root) : 0;
     free(*root);
-    free(*db);
-    *root = *db = NULL;
+    *root = NULL;
     return rc;
+}
+
+int frs_test_tmpdb_free(char **root, char **db)
+{
+    free(*db);
+    *db = NULL;
+    return frs_test_tmpdir_free(root);
 }

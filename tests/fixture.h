@@ -18,6 +18,10 @@
  * /tmp), made by mkdtemp; NULL when it cannot be made. */
 char *frs_test_tmpdir(const char *tag);
 
+/* Remove the scratch directory *root (frs_test_tmpdir) and free it, for a
+ * cmocka teardown; *root may be NULL.  0, or -1 (frs_test_rmtree). */
+int frs_test_tmpdir_free(char **root);
+
 /* Remove the file or directory tree at path; a missing path is no error.
  * 0, or -1 when something could not be removed. */
 int frs_test_rmtree(const char *path);

@@ -31,6 +31,17 @@ static json_t *as_json(const frs_summary_t *s)
     return j;
 }
 
+/* The text summary of s, one line into line. */
+static void text_line(const frs_summary_t *s, char *line, int n)
+{
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    assert_int_equal(frs_summary_text(s, f), FRS_OK);
+    rewind(f);
+    assert_non_null(fgets(line, n, f));
+    fclose(f);
+}
+
 static void test_summary_status_names(void **state)
 {
     (void)state;
@@ -107,6 +118,43 @@ static void test_summary_json_of_ok_and_compact_runs(void **state)
     json_decref(j);
 }
 
+/* --auto-compact: an object with its status and the sizes, only when the
+ * run considered it; the text line says a compaction done. */
+static void test_summary_auto_compact(void **state)
+{
+    (void)state;
+    frs_summary_t s = {.database = "db", .mode = "index",
+                       .index_bytes = 1000000};
+    json_t *j = as_json(&s);
+    assert_null(json_object_get(j, "auto_compact")); /* not considered */
+    json_decref(j);
+    s.auto_compact = "done";
+    s.auto_bytes = 3000000;
+    s.auto_limit = 2000000;
+    j = as_json(&s);
+    json_t *a = json_object_get(j, "auto_compact");
+    assert_non_null(a);
+    assert_string_equal(json_string_value(json_object_get(a, "status")),
+                        "done");
+    assert_int_equal(json_integer_value(json_object_get(a, "bytes")),
+                     3000000);
+    assert_int_equal(json_integer_value(json_object_get(a, "limit_bytes")),
+                     2000000);
+    assert_int_equal(json_integer_value(json_object_get(j, "index_bytes")),
+                     1000000);
+    json_decref(j);
+    char line[512];
+    text_line(&s, line, sizeof line);
+    assert_non_null(strstr(line, "index 1.0 MB, auto-compacted from 3.0 MB\n"));
+    s.auto_compact = "off";
+    s.auto_bytes = s.auto_limit = 0;
+    j = as_json(&s);
+    a = json_object_get(j, "auto_compact");
+    assert_string_equal(json_string_value(json_object_get(a, "status")), "off");
+    assert_null(json_object_get(a, "bytes"));
+    json_decref(j);
+}
+
 static void test_summary_text_line(void **state)
 {
     (void)state;
@@ -120,12 +168,8 @@ static void test_summary_text_line(void **state)
     s.prune = "skipped";
     s.exit_code = 4;
     s.error = "feed.jsonl: cannot open: Permission denied";
-    FILE *f = tmpfile();
-    assert_int_equal(frs_summary_text(&s, f), FRS_OK);
-    rewind(f);
     char line[512];
-    assert_non_null(fgets(line, sizeof line, f));
-    fclose(f);
+    text_line(&s, line, sizeof line);
     assert_true(strncmp(line, "added 2, updated 0, unchanged 63, deleted 0,",
                         44) == 0);
     assert_non_null(strstr(line, ", duplicates 1"));
@@ -141,6 +185,7 @@ int main(void)
         cmocka_unit_test(test_summary_json_of_a_failed_run),
         cmocka_unit_test(test_summary_json_of_ok_and_compact_runs),
         cmocka_unit_test(test_summary_text_line),
+        cmocka_unit_test(test_summary_auto_compact),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

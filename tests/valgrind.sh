@@ -12,6 +12,7 @@ vg() { # vg "description" command...: fails only on a valgrind finding
     local rc=$?
     if [ $rc -eq 99 ]; then ko "$d: $(head -30 "$T/vg")"; else ok; fi
 }
+need corpus/articles.jsonl corpus/txt corpus/queries.tsv
 DB="$T/db"
 vg "indexer on the corpus" "$IDX" -d "$DB" corpus/articles.jsonl corpus/txt
 vg "indexer re-run (unchanged)" "$IDX" -d "$DB" --summary corpus/articles.jsonl

@@ -10,6 +10,11 @@ case $B in
 esac
 IDX="$BIN/indexer"
 Q="$BIN/query"
+if [ ! -x "$IDX" ] || [ ! -x "$Q" ]; then
+    echo "FAIL: no indexer and query in $BIN: build them first (make B=$B)" >&2
+    echo "$(basename "$0" .sh): 0 passed, 1 failed"
+    exit 1
+fi
 T=$(mktemp -d /tmp/frs-e2e.XXXXXX)
 trap 'jobs -p | xargs -r kill -9 2>/dev/null; rm -rf "$T"' EXIT
 pass=0
@@ -68,5 +73,14 @@ start_tcpsrv() {
 finish() {
     echo "$1: $pass passed, $fail failed"
     [ $fail -eq 0 ]
+}
+# need FILE...: the inputs of the script; one missing fails it at once
+need() {
+    local f missing=
+    for f; do [ -e "$f" ] || missing="$missing $f"; done
+    [ -z "$missing" ] && return 0
+    ko "input missing:$missing"
+    finish "$(basename "$0" .sh)"
+    exit 1
 }
 cd "$ROOT"

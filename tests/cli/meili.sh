@@ -384,6 +384,17 @@ U="http://127.0.0.1:$PORT"
 st=$(req GET /stats)
 check "/stats over year shards: every article, the latest update of any shard" js "d['articles'] == 66 and d['lastUpdate'] == d['last_update'] == '$newest' and d['indexes']['s']['numberOfDocuments'] == 66 and d['shards'] > 2"
 check "/stats over year shards: the size of every shard" js "d['databaseSize'] > 0 and d['databaseSize'] == d['size_bytes']"
+# /stats and query --stats compute them in one place (frs_layout_stats)
+same_stats() { # same_stats STATS_JSON: what the last /stats and --stats agree on
+    python3 -c '
+import json, sys
+web, cli = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+for k in ("articles", "last_update", "size_bytes", "schema", "analyzer", "shards"):
+    assert web[k] == cli[k], (k, web[k], cli[k])
+assert web["average_article_length"] == round(cli["average_article_length"], 2), (web, cli)
+' "$T/body" "$1"
+}
+check "/stats and query --stats --json agree over year shards" same_stats "$T/shstats"
 st=$(req GET /indexes/s/stats)
 check "/indexes/s/stats over shards ($st)" js "d['numberOfDocuments'] == 66 and d['fieldDistribution']['date'] == 49 and not d['isIndexing']"
 st=$(req GET /indexes/s)
@@ -403,6 +414,8 @@ st=$(req GET /indexes/r/stats)
 check "/indexes/r/stats over remote shards counts every article ($st)" js "d['numberOfDocuments'] == 66 and d['fieldDistribution']['year'] == 49"
 st=$(req GET /stats)
 check "/stats over remote shards: the latest update, read from every shard" js "d['lastUpdate'] == '$newest' and d['shards'] == $(wc -l <"$T/remote.stub")"
+"$Q" -d "$T/remote.stub" --stats --json >"$T/rstats"
+check "/stats and query --stats --json agree over remote shards" same_stats "$T/rstats"
 st=$(post /indexes/r/search '{"q": "article", "filter": "year = 2031"}')
 check "a filtered search over remote shards" js "[h['id'] for h in d['hits']] == ['neuf-1']"
 kill -TERM "$SPID"; wait "$SPID"

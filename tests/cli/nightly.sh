@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end tests of unattended (cron) indexing: incremental re-runs,
 # updates, deletes, prune, crash safety under SIGKILL, locking, searchers
-# during indexing and rebuild, bad input, a full disk, summaries, compaction.
+# during indexing and rebuild, bad input, a full disk, summaries, compaction,
+# auto-compaction.
 # Usage: tests/cli/nightly.sh BUILD_DIR
 set -u
 . "$(dirname "$0")/lib.sh"
@@ -245,14 +246,98 @@ script -qec "'$IDX' -d '$T/tty' '$T/big.jsonl'" /dev/null >"$T/tty-out" 2>&1
 check "progress line on a terminal" grep -q "articles/s" "$T/tty-out"
 "$IDX" -d "$T/notty" corpus/articles.jsonl 2>"$T/err"
 check "no progress line when stderr is not a terminal" [ ! -s "$T/err" ]
+# grown by an update that --auto-compact 0 leaves as it is
+sed 's/"body": "/"body": "Mise à jour. /' "$T/big.jsonl" | head -300 >"$T/big-upd.jsonl"
+"$IDX" -d "$T/full" --auto-compact 0 "$T/big-upd.jsonl"
+fpfull=$(fingerprint "$T/full")
 before=$(du -sk "$T/full" | cut -f1)
 out=$("$IDX" -d "$T/full" --compact --summary); rc=$?
 check "--compact succeeds ($rc: $out)" [ $rc -eq 0 ]
 check "--compact keeps the content" [ "$(fingerprint "$T/full")" = "$fpfull" ]
 check "--compact shrinks the database ($before KB -> $(du -sk "$T/full" | cut -f1) KB)" [ "$(du -sk "$T/full" | cut -f1)" -lt "$before" ]
 check "--compact left no temporary directory" [ ! -e "$T/full.compact" ]
+check "--compact records the compacted size ($(xapian-metadata get "$T/full" frs.compact_bytes) B, $(du -sb "$T/full" | cut -f1) B on disk)" python3 -c '
+import sys; b, disk = int(sys.argv[1]), int(sys.argv[2]); assert 0.9 * disk <= b <= disk' "$(xapian-metadata get "$T/full" frs.compact_bytes)" "$(du -sb "$T/full" | cut -f1)"
+check "--compact records the article count" [ "$(xapian-metadata get "$T/full" frs.compact_articles)" = "$nbig" ]
 "$Q" -d "$T/full" --stats >"$T/stats"
 schema=$(sed -n 's/^#define FRS_SCHEMA_VERSION \([0-9]*\)$/\1/p' common/schema.h)
 check "--stats shows articles, terms, size, update, schema" bash -c "grep -q 'articles *$nbig' '$T/stats' && grep -q 'distinct terms' '$T/stats' && grep -q 'size on disk' '$T/stats' && grep -q 'last update *20' '$T/stats' && grep -q 'schema *$schema,' '$T/stats' && grep -q 'settings' '$T/stats'"
+
+# --- --auto-compact: nightly runs compact what outgrew its compacted size --
+# Two copies of one first build get the same nightly updates (a fifth of
+# the articles changed each night), one with the default --auto-compact,
+# one with --auto-compact 0.
+python3 tests/cli/mkarticles.py 600 5 auto >"$T/auto0.jsonl"
+ADB="$T/auto"; ODB="$T/auto-off"
+"$IDX" -d "$ADB" "$T/auto0.jsonl"
+check "the first build records its size" [ "$(xapian-metadata get "$ADB" frs.compact_bytes)" -gt 0 ]
+check "the first build records its article count" [ "$(xapian-metadata get "$ADB" frs.compact_articles)" = 600 ]
+base=$(xapian-metadata get "$ADB" frs.compact_bytes)
+cp -a "$ADB" "$ODB"
+cp "$T/auto0.jsonl" "$T/auto-day.jsonl"
+for day in 1 2 3 4 5 6; do
+    python3 - "$T/auto-day.jsonl" "$day" >"$T/auto-next.jsonl" <<'PY'
+import json, sys
+day = int(sys.argv[2])
+for i, line in enumerate(open(sys.argv[1], encoding="utf-8")):
+    a = json.loads(line)
+    if i % 5 == day % 5:
+        a["body"] += "\n\nMise à jour du jour %d." % day
+    print(json.dumps(a, ensure_ascii=False))
+PY
+    mv "$T/auto-next.jsonl" "$T/auto-day.jsonl"
+    "$IDX" -d "$ADB" --json-summary "$T/auto-day.jsonl" >>"$T/auto-on.json"
+    "$IDX" -d "$ODB" --json-summary --auto-compact 0 "$T/auto-day.jsonl" >>"$T/auto-off.json"
+done
+check "--auto-compact: compacted when over 1.5 x the compacted size ($(tr '\n' ' ' <"$T/auto-on.json" | head -c 900))" python3 -c '
+import json, sys
+runs = [json.loads(l) for l in open(sys.argv[1])]
+assert all(r["exit_code"] == 0 and r["updated"] == 120 for r in runs), runs
+done = [r for r in runs if r["auto_compact"]["status"] == "done"]
+assert done, runs
+for r in runs:
+    a = r["auto_compact"]
+    assert (a["status"] == "done") == (a["bytes"] > a["limit_bytes"]), r
+    assert a["limit_bytes"] >= 1.5 * int(sys.argv[2]) * 0.99, r
+for r in done:
+    assert r["index_bytes"] < r["auto_compact"]["bytes"], r
+' "$T/auto-on.json" "$base"
+check "--auto-compact 0: never compacted ($(tail -1 "$T/auto-off.json"))" python3 -c '
+import json, sys
+runs = [json.loads(l) for l in open(sys.argv[1])]
+assert all(r["auto_compact"] == {"status": "off"} for r in runs), runs
+assert runs[-1]["index_bytes"] > 1.5 * int(sys.argv[2]), runs[-1]
+' "$T/auto-off.json" "$base"
+check "--auto-compact: smaller than without ($(du -sk "$ADB" | cut -f1) KB < $(du -sk "$ODB" | cut -f1) KB)" [ "$(du -sk "$ADB" | cut -f1)" -lt "$(du -sk "$ODB" | cut -f1)" ]
+check "--auto-compact: same content as without" [ "$(fingerprint "$ADB")" = "$(fingerprint "$ODB")" ]
+for q in 'jour' '"mise à jour"' 'france -paris'; do
+    on=$("$Q" -d "$ADB" --json -n 50 "$q" | ids | tr '\n' ' ')
+    off=$("$Q" -d "$ODB" --json -n 50 "$q" | ids | tr '\n' ' ')
+    [ -n "$on" ] || on="(no hit)"
+    check "--auto-compact: same hits for $q (${on:0:60}...)" [ "$on" = "$off" ]
+done
+check "--auto-compact left no work directory" [ ! -e "$ADB.compact" ]
+out=$("$IDX" -d "$ADB" --json-summary "$T/auto-day.jsonl")
+check "--auto-compact: nothing changed, nothing considered ($out)" python3 -c 'import json,sys; assert "auto_compact" not in json.loads(sys.argv[1])' "$out"
+# a compaction that cannot be done is a warning: exit code and index kept
+"$IDX" -d "$ODB" --compact --auto-compact 0 >/dev/null
+fpo=$(fingerprint "$ODB")
+mkdir "$ODB.compact"; touch "$ODB.compact/not-ours"
+sed 's/"body": "/"body": "Correction. /' "$T/auto0.jsonl" | head -400 >"$T/auto-big.jsonl"
+out=$("$IDX" -d "$ODB" --json-summary "$T/auto-big.jsonl" 2>"$T/err"); rc=$?
+check "failed auto-compaction: exit code unchanged ($rc)" [ $rc -eq 0 ]
+check "failed auto-compaction: a warning naming the work directory ($(cat "$T/err"))" grep -q "warning: auto-compaction: .*auto-off.compact" "$T/err"
+check "failed auto-compaction: said in the summary ($out)" python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["auto_compact"]["status"] == "failed" and d["status"] == "ok" and "error" not in d, d' "$out"
+check "failed auto-compaction: the foreign directory is left alone" [ -e "$ODB.compact/not-ours" ]
+check "failed auto-compaction: the index is searchable, updated" "$Q" -d "$ODB" --check >/dev/null
+check "failed auto-compaction: the update is committed" [ "$(fingerprint "$ODB")" != "$fpo" ]
+rm -rf "$ODB.compact"
+out=$("$IDX" -d "$ADB" --json-summary --rebuild "$T/auto0.jsonl")
+check "--rebuild records its size ($(xapian-metadata get "$ADB" frs.compact_bytes) B)" python3 -c '
+import sys; b, disk = int(sys.argv[1]), int(sys.argv[2]); assert 0.9 * disk <= b <= disk' "$(xapian-metadata get "$ADB" frs.compact_bytes)" "$(du -sb "$ADB" | cut -f1)"
+out=$("$IDX" -d "$ADB" --json-summary --delete auto-000001)
+check "a small change is not compacted ($out)" python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["auto_compact"]["status"] == "not needed", d' "$out"
+"$IDX" -d "$T/bad-ratio" --auto-compact 0.5 "$T/auto0.jsonl" 2>"$T/err"; rc=$?
+check "--auto-compact 0.5 is a usage error ($rc: $(cat "$T/err"))" bash -c "[ $rc -eq 2 ] && grep -q 'invalid --auto-compact' '$T/err'"
 
 finish nightly

@@ -306,6 +306,21 @@ for page in frs-query frs-indexer; do
     done
 done
 check "frs-query.1 documents NO_COLOR" grep -q "^ *NO_COLOR" "$T/frs-query.txt"
+# the indexer's exit codes: one table (indexer/exitcodes.h), the same
+# numbers in --help, frs-indexer(1)'s EXIT STATUS and README's table
+check "indexer exit codes: exitcodes.h, --help, frs-indexer.1 and README agree" python3 - "$T/frs-indexer.txt" "$IDX" <<'PY'
+import re, subprocess, sys
+codes = sorted(int(n) for n in re.findall(r"INDEXER_EXIT_\w+ = (\d+)", open("indexer/exitcodes.h").read()))
+assert codes == list(range(6)), codes
+man = open(sys.argv[1]).read().split("\nEXIT STATUS\n", 1)[1].split("\nENVIRONMENT\n", 1)[0]
+assert sorted(int(n) for n in re.findall(r"^ {7}(\d) {2,}\S", man, re.M)) == codes, man
+readme = open("README.md").read()
+table = readme[readme.index("| exit | meaning |"):].split("\n\n", 1)[0]
+assert sorted(int(n) for n in re.findall(r"^\| (\d) \|", table, re.M)) == codes, table
+help_ = subprocess.run([sys.argv[2], "--help"], capture_output=True, text=True).stdout
+exit_part = help_.split("Exit status", 1)[1]
+assert all(re.search(r"\b%d [a-z]" % c, exit_part) for c in codes), exit_part
+PY
 for prog in query:frs-query indexer:frs-indexer; do
     bin=${prog%%:*} page=${prog#*:}
     opts=$("$BIN/$bin" --help | grep -o -- '--[a-z][a-z0-9-]*' | sort -u)

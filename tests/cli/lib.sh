@@ -3,7 +3,7 @@
 # build directory relative to the tree, or absolute (e.g. another
 # checkout's build, to show that a test fails there).
 B=${1:-build}
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 case $B in
 /*) BIN=$B ;;
 *) BIN=$ROOT/$B ;;

@@ -70,38 +70,11 @@ def baselines(c, queries, names):
     out = {}
     for name in names:
         if name.startswith("xapian"):
-            out[name] = xapian_runs(c, queries, fold=name == "xapian-fold")
+            out[name] = RE.xapian_run(c, queries, fold=name == "xapian-fold",
+                                      flags=0)
         else:
             out[name] = RE.BASELINES[name](c, queries)
     return out
-
-
-def xapian_runs(c, queries, fold):
-    import xapian
-    prep = RE.fold_text if fold else (lambda s: s)
-    db = xapian.WritableDatabase("", xapian.DB_BACKEND_INMEMORY)
-    tg = xapian.TermGenerator()
-    tg.set_stemmer(xapian.Stem("french"))
-    for a in c.arts:
-        doc = xapian.Document()
-        tg.set_document(doc)
-        if a.get("title"):
-            tg.index_text(prep(a["title"]))
-            tg.increase_termpos()
-        tg.index_text(prep(a["body"]))
-        doc.set_data(a["id"])
-        db.add_document(doc)
-    qp = xapian.QueryParser()
-    qp.set_stemmer(xapian.Stem("french"))
-    qp.set_stemming_strategy(xapian.QueryParser.STEM_SOME)
-    qp.set_database(db)
-    enq = xapian.Enquire(db)
-    runs = {}
-    for q in queries:
-        enq.set_query(qp.parse_query(prep(q["text"]), 0))
-        runs[q["qid"]] = [m.document.get_data().decode()
-                          for m in enq.get_mset(0, RE.DEPTH)]
-    return runs
 
 
 def scores(runs, queries):

@@ -221,7 +221,8 @@ def fold_text(s):
         "NFC", "".join(ch for ch in d if unicodedata.category(ch) != "Mn"))
 
 
-def xapian_run(c, queries, fold=False):
+def xapian_run(c, queries, fold=False, flags=None):
+    """flags: QueryParser flags (None: Xapian's default)."""
     import xapian
     prep = fold_text if fold else (lambda s: s)
     db = xapian.WritableDatabase("", xapian.DB_BACKEND_INMEMORY)
@@ -243,7 +244,9 @@ def xapian_run(c, queries, fold=False):
     enq = xapian.Enquire(db)
     runs = {}
     for q in queries:
-        enq.set_query(qp.parse_query(prep(q["text"])))
+        text = prep(q["text"])
+        enq.set_query(qp.parse_query(text) if flags is None
+                      else qp.parse_query(text, flags))
         runs[q["qid"]] = [m.document.get_data().decode()
                           for m in enq.get_mset(0, DEPTH)]
     return runs

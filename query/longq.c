@@ -6,11 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "qparse.h"
 #include "strset.h"
 
 typedef struct {
     size_t start, end;       /* span in the query */
+    size_t exact, exact_len; /* the exact form, in lwords_t.forms */
     unsigned long long df;   /* articles holding the exact form */
     size_t order;            /* rank of first occurrence */
 } lword_t;
@@ -19,6 +21,7 @@ typedef struct {
     lword_t *v;
     size_t n, cap;
     frs_strset_t *seen; /* exact forms already collected */
+    frs_buf_t forms;    /* their bytes, one after the other */
     int oom;
 } lwords_t;
 
@@ -43,7 +46,9 @@ static int collect(void *ctx, const frs_token_t *t)
         w->v = v;
         w->cap = cap;
     }
-    w->v[w->n] = (lword_t){t->start, t->end, 0, w->n};
+    size_t at = w->forms.len;
+    frs_buf_append(&w->forms, t->exact, t->exact_len);
+    w->v[w->n] = (lword_t){t->start, t->end, at, t->exact_len, 0, w->n};
     w->n++;
     return w->n >= FRS_LONGQ_MAX_WORDS;
 }
@@ -64,55 +69,23 @@ static int by_order(const void *a, const void *b)
     return x->order < y->order ? -1 : x->order > y->order;
 }
 
-typedef struct {
-    frs_xr_t *xr;
-    unsigned long long df;
-    frs_status_t rc;
-} dfctx_t;
-
-static int first_df(void *ctx, const frs_token_t *t)
-{
-    dfctx_t *d = ctx;
-    if (t->flags & FRS_TOK_PART)
-        return 0;
-    d->rc = frs_xr_termfreq(d->xr, t->exact, t->exact_len, &d->df);
-    return 1;
-}
-
-/* w->df: the articles holding w's exact form (the body term, unprefixed). */
-static frs_status_t word_df(frs_analyzer_t *an, frs_xr_t *xr, const char *q,
-                            lword_t *w)
-{
-    dfctx_t d = {xr, 0, FRS_OK};
-    frs_status_t rc = frs_analyzer_run(an, q + w->start, w->end - w->start, 0,
-                                       first_df, &d, NULL);
-    w->df = d.df;
-    return rc != FRS_OK ? rc : d.rc;
-}
-
+/* The spans of v[0..n) in q, joined by spaces; NULL when out of memory. */
 static char *join_spans(const char *q, const lword_t *v, size_t n)
 {
-    size_t len = 1;
-    for (size_t i = 0; i < n; i++)
-        len += v[i].end - v[i].start + 1;
-    char *s = malloc(len), *p = s;
-    if (!s)
-        return NULL;
+    frs_buf_t b = FRS_BUF_INIT;
     for (size_t i = 0; i < n; i++) {
         if (i)
-            *p++ = ' ';
-        memcpy(p, q + v[i].start, v[i].end - v[i].start);
-        p += v[i].end - v[i].start;
+            frs_buf_putc(&b, ' ');
+        frs_buf_append(&b, q + v[i].start, v[i].end - v[i].start);
     }
-    *p = '\0';
-    return s;
+    return frs_buf_release(&b);
 }
 
 frs_status_t frs_longq_reduce(frs_analyzer_t *an, frs_xr_t *xr, const char *q,
                               size_t len, char **out)
 {
     *out = NULL;
-    lwords_t w = {0};
+    lwords_t w = {.forms = FRS_BUF_INIT};
     frs_status_t rc = frs_strset_new(&w.seen);
     if (rc != FRS_OK)
         return rc;
@@ -120,13 +93,13 @@ frs_status_t frs_longq_reduce(frs_analyzer_t *an, frs_xr_t *xr, const char *q,
     if (rc == FRS_OK && w.oom)
         rc = FRS_ENOMEM;
     frs_strset_free(w.seen);
-    if (rc != FRS_OK || (len <= FRS_QUERY_MAX_BYTES && w.n <= FRS_LONGQ_KEEP)) {
-        free(w.v);
-        return rc;
-    }
-    for (size_t i = 0; i < w.n && rc == FRS_OK; i++)
-        rc = word_df(an, xr, q, &w.v[i]);
-    if (rc == FRS_OK) {
+    if (rc == FRS_OK)
+        rc = w.forms.rc;
+    int is_long = len > FRS_QUERY_MAX_BYTES || w.n > FRS_LONGQ_KEEP;
+    for (size_t i = 0; rc == FRS_OK && is_long && i < w.n; i++)
+        rc = frs_xr_termfreq(xr, w.forms.data + w.v[i].exact,
+                             w.v[i].exact_len, &w.v[i].df);
+    if (rc == FRS_OK && is_long) {
         size_t keep = w.n < FRS_LONGQ_KEEP ? w.n : FRS_LONGQ_KEEP;
         qsort(w.v, w.n, sizeof *w.v, by_rarity);
         qsort(w.v, keep, sizeof *w.v, by_order);
@@ -134,6 +107,7 @@ frs_status_t frs_longq_reduce(frs_analyzer_t *an, frs_xr_t *xr, const char *q,
         if (!*out)
             rc = FRS_ENOMEM;
     }
+    frs_buf_free(&w.forms);
     free(w.v);
     return rc;
 }
